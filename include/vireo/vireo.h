@@ -1,0 +1,381 @@
+/*
+ * vireo.h: the public C API of vireo.
+ *
+ * One header for every client: the vireo CLI, embedders, language
+ * bindings.  Every number a client may see (error codes and domains,
+ * domain states and reasons, event ids and details, flag bits) has the
+ * value libvirt gives it, because the same numbers cross libvirt's wire.
+ *
+ * Conventions:
+ *  - Functions returning int return 0 (or a non-negative count) on
+ *    success and -1 on failure; functions returning a pointer return NULL
+ *    on failure.  After a failure vireo_error_last() describes it.
+ *  - A returned char * is owned by the caller and freed with free().
+ *  - A returned vireo_conn * or vireo_domain * holds a reference the
+ *    caller drops with vireo_conn_close() / vireo_domain_free().
+ *  - All functions are safe to call from several threads on one
+ *    connection.
+ */
+#ifndef VIREO_VIREO_H
+#define VIREO_VIREO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VIREO_VERSION_MAJOR 0
+#define VIREO_VERSION_MINOR 1
+#define VIREO_VERSION_MICRO 0
+/* major * 1,000,000 + minor * 1,000 + micro, as libvirt encodes versions */
+#define VIREO_VERSION_NUMBER 1000
+
+#define VIREO_UUID_BUFLEN 16
+#define VIREO_UUID_STRING_BUFLEN 37
+
+typedef struct vireo_conn vireo_conn;
+typedef struct vireo_domain vireo_domain;
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/* libvirt's virErrorNumber values, unchanged (a subset is named here;
+ * any libvirt number may appear). */
+enum {
+    VIREO_ERR_OK = 0,
+    VIREO_ERR_INTERNAL_ERROR = 1,
+    VIREO_ERR_NO_MEMORY = 2,
+    VIREO_ERR_NO_SUPPORT = 3,
+    VIREO_ERR_NO_CONNECT = 5,
+    VIREO_ERR_INVALID_CONN = 6,
+    VIREO_ERR_INVALID_DOMAIN = 7,
+    VIREO_ERR_INVALID_ARG = 8,
+    VIREO_ERR_OPERATION_FAILED = 9,
+    VIREO_ERR_OS_TYPE = 16,
+    VIREO_ERR_NO_NAME = 21,
+    VIREO_ERR_NO_OS = 22,
+    VIREO_ERR_XML_ERROR = 27,
+    VIREO_ERR_DOM_EXIST = 28,
+    VIREO_ERR_OPERATION_DENIED = 29,
+    VIREO_ERR_OPEN_FAILED = 30,
+    VIREO_ERR_READ_FAILED = 31,
+    VIREO_ERR_PARSE_FAILED = 32,
+    VIREO_ERR_WRITE_FAILED = 34,
+    VIREO_ERR_XML_DETAIL = 35,
+    VIREO_ERR_SYSTEM_ERROR = 38,
+    VIREO_ERR_RPC = 39,
+    VIREO_ERR_NO_DOMAIN = 42,
+    VIREO_ERR_INVALID_MAC = 44,
+    VIREO_ERR_OPERATION_INVALID = 55,
+    VIREO_ERR_CONFIG_UNSUPPORTED = 67,
+    VIREO_ERR_OPERATION_TIMEOUT = 68,
+    VIREO_ERR_ARGUMENT_UNSUPPORTED = 74,
+    VIREO_ERR_OVERFLOW = 82,
+    VIREO_ERR_OPERATION_UNSUPPORTED = 84,
+    VIREO_ERR_RESOURCE_BUSY = 87,
+    VIREO_ERR_ACCESS_DENIED = 88,
+    VIREO_ERR_XML_INVALID_SCHEMA = 92,
+    VIREO_ERR_MULTIPLE_DOMAINS = 110,
+};
+
+/* libvirt's virErrorDomain values: which part of the system reported. */
+enum {
+    VIREO_FROM_NONE = 0,
+    VIREO_FROM_XML = 5,
+    VIREO_FROM_DOM = 6,
+    VIREO_FROM_RPC = 7,
+    VIREO_FROM_CONF = 9,
+    VIREO_FROM_QEMU = 10,
+    VIREO_FROM_TEST = 12,
+    VIREO_FROM_REMOTE = 13,
+    VIREO_FROM_LXC = 17,
+    VIREO_FROM_STORAGE = 18,
+    VIREO_FROM_NETWORK = 19,
+    VIREO_FROM_DOMAIN = 20,
+    VIREO_FROM_CAPABILITIES = 44,
+    VIREO_FROM_URI = 45,
+};
+
+enum { VIREO_ERR_LEVEL_NONE = 0, VIREO_ERR_LEVEL_WARNING = 1, VIREO_ERR_LEVEL_ERROR = 2 };
+
+/* The last error of the calling thread.  Owned by vireo; valid until the
+ * thread's next vireo call. */
+typedef struct vireo_error {
+    int code;       /* VIREO_ERR_* (libvirt's virErrorNumber) */
+    int domain;     /* VIREO_FROM_* (libvirt's virErrorDomain) */
+    int level;      /* VIREO_ERR_LEVEL_* */
+    char *message;  /* full text, e.g. "Domain not found: no domain with matching name 'web'" */
+    char *str1;     /* extra strings and ints, as libvirt fills them */
+    char *str2;
+    char *str3;
+    int int1;
+    int int2;
+} vireo_error;
+
+/* NULL when the thread's last call succeeded. */
+const vireo_error *vireo_error_last(void);
+void vireo_error_reset(void);
+
+/* ------------------------------------------------------------------ */
+/* Connections                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Open a connection to the hypervisor named by uri ("test:///default",
+ * "test:///path/to/node.xml", ...).  NULL uri means $VIREO_DEFAULT_URI,
+ * then $LIBVIRT_DEFAULT_URI, then "test:///default".  An unknown scheme
+ * fails with VIREO_ERR_NO_CONNECT. */
+vireo_conn *vireo_conn_open(const char *uri);
+/* Read-only: every call that would change something fails with
+ * VIREO_ERR_OPERATION_DENIED. */
+vireo_conn *vireo_conn_open_read_only(const char *uri);
+/* Drop the caller's reference; returns the number still held, -1 on error. */
+int vireo_conn_close(vireo_conn *conn);
+/* Take one more reference, dropped by vireo_conn_close(). */
+int vireo_conn_ref(vireo_conn *conn);
+
+/* The canonical URI of the connection (caller frees). */
+char *vireo_conn_get_uri(vireo_conn *conn);
+/* The driver's name: "TEST", "QEMU", ... (owned by vireo). */
+const char *vireo_conn_get_type(vireo_conn *conn);
+/* Hypervisor version, major * 1,000,000 + minor * 1,000 + micro. */
+int vireo_conn_get_version(vireo_conn *conn, unsigned long *hv_ver);
+/* Library version, same encoding. */
+int vireo_get_lib_version(unsigned long *lib_ver);
+/* Host name of the node (caller frees). */
+char *vireo_conn_get_hostname(vireo_conn *conn);
+/* Capabilities XML, libvirt's format (caller frees). */
+char *vireo_conn_get_capabilities(vireo_conn *conn);
+/* Whether the connection is still usable: 1 yes, 0 no, -1 error. */
+int vireo_conn_is_alive(vireo_conn *conn);
+
+/* libvirt's virNodeInfo: memory in KiB. */
+typedef struct vireo_node_info {
+    char model[32];         /* CPU model, NUL terminated */
+    unsigned long memory;   /* KiB */
+    unsigned int cpus;      /* active CPUs */
+    unsigned int mhz;
+    unsigned int nodes;     /* NUMA cells */
+    unsigned int sockets;   /* per cell */
+    unsigned int cores;     /* per socket */
+    unsigned int threads;   /* per core */
+} vireo_node_info;
+
+int vireo_node_get_info(vireo_conn *conn, vireo_node_info *info);
+
+/* ------------------------------------------------------------------ */
+/* Domains                                                             */
+/* ------------------------------------------------------------------ */
+
+/* libvirt's virDomainState */
+typedef enum {
+    VIREO_DOMAIN_NOSTATE = 0,
+    VIREO_DOMAIN_RUNNING = 1,
+    VIREO_DOMAIN_BLOCKED = 2,
+    VIREO_DOMAIN_PAUSED = 3,
+    VIREO_DOMAIN_SHUTDOWN = 4,
+    VIREO_DOMAIN_SHUTOFF = 5,
+    VIREO_DOMAIN_CRASHED = 6,
+    VIREO_DOMAIN_PMSUSPENDED = 7,
+} vireo_domain_state;
+
+/* Reasons, per state, as libvirt numbers them. */
+enum {
+    VIREO_DOMAIN_RUNNING_UNKNOWN = 0,
+    VIREO_DOMAIN_RUNNING_BOOTED = 1,
+    VIREO_DOMAIN_RUNNING_MIGRATED = 2,
+    VIREO_DOMAIN_RUNNING_RESTORED = 3,
+    VIREO_DOMAIN_RUNNING_FROM_SNAPSHOT = 4,
+    VIREO_DOMAIN_RUNNING_UNPAUSED = 5,
+    VIREO_DOMAIN_RUNNING_WAKEUP = 8,
+    VIREO_DOMAIN_RUNNING_CRASHED = 9,
+};
+enum {
+    VIREO_DOMAIN_PAUSED_UNKNOWN = 0,
+    VIREO_DOMAIN_PAUSED_USER = 1,
+    VIREO_DOMAIN_PAUSED_SAVE = 3,
+    VIREO_DOMAIN_PAUSED_IOERROR = 5,
+    VIREO_DOMAIN_PAUSED_SHUTTING_DOWN = 8,
+    VIREO_DOMAIN_PAUSED_CRASHED = 10,
+    VIREO_DOMAIN_PAUSED_STARTING_UP = 11,
+};
+enum {
+    VIREO_DOMAIN_SHUTOFF_UNKNOWN = 0,
+    VIREO_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+    VIREO_DOMAIN_SHUTOFF_DESTROYED = 2,
+    VIREO_DOMAIN_SHUTOFF_CRASHED = 3,
+    VIREO_DOMAIN_SHUTOFF_MIGRATED = 4,
+    VIREO_DOMAIN_SHUTOFF_SAVED = 5,
+    VIREO_DOMAIN_SHUTOFF_FAILED = 6,
+    VIREO_DOMAIN_SHUTOFF_FROM_SNAPSHOT = 7,
+    VIREO_DOMAIN_SHUTOFF_DAEMON = 8,
+};
+enum { VIREO_DOMAIN_SHUTDOWN_UNKNOWN = 0, VIREO_DOMAIN_SHUTDOWN_USER = 1 };
+enum { VIREO_DOMAIN_CRASHED_UNKNOWN = 0, VIREO_DOMAIN_CRASHED_PANICKED = 1 };
+
+/* libvirt's virDomainInfo: memory in KiB, cpu_time in nanoseconds. */
+typedef struct vireo_domain_info {
+    unsigned char state;        /* vireo_domain_state */
+    unsigned long max_mem;      /* KiB */
+    unsigned long memory;       /* KiB */
+    unsigned short nr_virt_cpu;
+    unsigned long long cpu_time;
+} vireo_domain_info;
+
+/* virConnectListAllDomainsFlags: filters; groups combine with AND, bits
+ * within a group with OR; no bit of a group means no filter on it. */
+enum {
+    VIREO_LIST_DOMAINS_ACTIVE = 1 << 0,
+    VIREO_LIST_DOMAINS_INACTIVE = 1 << 1,
+    VIREO_LIST_DOMAINS_PERSISTENT = 1 << 2,
+    VIREO_LIST_DOMAINS_TRANSIENT = 1 << 3,
+    VIREO_LIST_DOMAINS_RUNNING = 1 << 4,
+    VIREO_LIST_DOMAINS_PAUSED = 1 << 5,
+    VIREO_LIST_DOMAINS_SHUTOFF = 1 << 6,
+    VIREO_LIST_DOMAINS_OTHER = 1 << 7,
+    VIREO_LIST_DOMAINS_MANAGEDSAVE = 1 << 8,
+    VIREO_LIST_DOMAINS_NO_MANAGEDSAVE = 1 << 9,
+    VIREO_LIST_DOMAINS_AUTOSTART = 1 << 10,
+    VIREO_LIST_DOMAINS_NO_AUTOSTART = 1 << 11,
+    VIREO_LIST_DOMAINS_HAS_SNAPSHOT = 1 << 12,
+    VIREO_LIST_DOMAINS_NO_SNAPSHOT = 1 << 13,
+    VIREO_LIST_DOMAINS_HAS_CHECKPOINT = 1 << 14,
+    VIREO_LIST_DOMAINS_NO_CHECKPOINT = 1 << 15,
+};
+
+/* virDomainXMLFlags */
+enum {
+    VIREO_DOMAIN_XML_SECURE = 1 << 0,
+    VIREO_DOMAIN_XML_INACTIVE = 1 << 1,
+    VIREO_DOMAIN_XML_UPDATE_CPU = 1 << 2,
+    VIREO_DOMAIN_XML_MIGRATABLE = 1 << 3,
+};
+
+/* virDomainCreateFlags */
+enum { VIREO_DOMAIN_START_PAUSED = 1 << 0, VIREO_DOMAIN_START_AUTODESTROY = 1 << 1 };
+/* virDomainDefineFlags */
+enum { VIREO_DOMAIN_DEFINE_VALIDATE = 1 << 0 };
+
+/* Handle accessors.  Strings are owned by the handle. */
+const char *vireo_domain_get_name(vireo_domain *dom);
+int vireo_domain_get_uuid(vireo_domain *dom, unsigned char uuid[VIREO_UUID_BUFLEN]);
+int vireo_domain_get_uuid_string(vireo_domain *dom, char buf[VIREO_UUID_STRING_BUFLEN]);
+/* The running domain's id, or (unsigned) -1 when inactive. */
+unsigned int vireo_domain_get_id(vireo_domain *dom);
+/* Borrowed: the connection the handle belongs to. */
+vireo_conn *vireo_domain_get_conn(vireo_domain *dom);
+int vireo_domain_ref(vireo_domain *dom);
+int vireo_domain_free(vireo_domain *dom);
+
+vireo_domain *vireo_domain_lookup_by_name(vireo_conn *conn, const char *name);
+vireo_domain *vireo_domain_lookup_by_uuid(vireo_conn *conn, const unsigned char uuid[VIREO_UUID_BUFLEN]);
+vireo_domain *vireo_domain_lookup_by_uuid_string(vireo_conn *conn, const char *uuid);
+vireo_domain *vireo_domain_lookup_by_id(vireo_conn *conn, int id);
+
+/* Every domain matching flags (VIREO_LIST_DOMAINS_*), sorted by name.
+ * *domains gets a NULL-terminated array the caller frees with
+ * vireo_domain_list_free().  Returns the count. */
+int vireo_conn_list_all_domains(vireo_conn *conn, vireo_domain ***domains, unsigned int flags);
+void vireo_domain_list_free(vireo_domain **domains);
+
+/* Define (or redefine, same name and UUID) a persistent domain. */
+vireo_domain *vireo_domain_define_xml(vireo_conn *conn, const char *xml, unsigned int flags);
+/* Remove the persistent configuration; a running domain becomes transient. */
+int vireo_domain_undefine(vireo_domain *dom, unsigned int flags);
+/* Start a defined, inactive domain (VIREO_DOMAIN_START_*). */
+int vireo_domain_create(vireo_domain *dom, unsigned int flags);
+/* Start a transient domain from XML; it vanishes when it stops. */
+vireo_domain *vireo_domain_create_xml(vireo_conn *conn, const char *xml, unsigned int flags);
+/* Stop at once, as pulling the plug. */
+int vireo_domain_destroy(vireo_domain *dom, unsigned int flags);
+/* Ask the guest to power off. */
+int vireo_domain_shutdown(vireo_domain *dom, unsigned int flags);
+/* Ask the guest to reboot. */
+int vireo_domain_reboot(vireo_domain *dom, unsigned int flags);
+int vireo_domain_suspend(vireo_domain *dom);
+int vireo_domain_resume(vireo_domain *dom);
+
+int vireo_domain_get_info(vireo_domain *dom, vireo_domain_info *info);
+int vireo_domain_get_state(vireo_domain *dom, int *state, int *reason, unsigned int flags);
+/* The OS type ("hvm", "linux", "exe"), caller frees. */
+char *vireo_domain_get_os_type(vireo_domain *dom);
+/* Domain XML (VIREO_DOMAIN_XML_*), caller frees. */
+char *vireo_domain_get_xml_desc(vireo_domain *dom, unsigned int flags);
+int vireo_domain_get_autostart(vireo_domain *dom, int *autostart);
+int vireo_domain_set_autostart(vireo_domain *dom, int autostart);
+/* 1 yes, 0 no, -1 error */
+int vireo_domain_is_active(vireo_domain *dom);
+int vireo_domain_is_persistent(vireo_domain *dom);
+/* 1 when the definition changed since the domain started */
+int vireo_domain_is_updated(vireo_domain *dom);
+/* Whether a managed save image exists: 1, 0, -1. */
+int vireo_domain_has_managed_save(vireo_domain *dom, unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+/* ------------------------------------------------------------------ */
+
+/* libvirt's virDomainEventID; only LIFECYCLE and REBOOT are produced now. */
+enum { VIREO_DOMAIN_EVENT_ID_LIFECYCLE = 0, VIREO_DOMAIN_EVENT_ID_REBOOT = 1 };
+
+/* libvirt's virDomainEventType and details */
+enum {
+    VIREO_DOMAIN_EVENT_DEFINED = 0,
+    VIREO_DOMAIN_EVENT_UNDEFINED = 1,
+    VIREO_DOMAIN_EVENT_STARTED = 2,
+    VIREO_DOMAIN_EVENT_SUSPENDED = 3,
+    VIREO_DOMAIN_EVENT_RESUMED = 4,
+    VIREO_DOMAIN_EVENT_STOPPED = 5,
+    VIREO_DOMAIN_EVENT_SHUTDOWN = 6,
+    VIREO_DOMAIN_EVENT_PMSUSPENDED = 7,
+    VIREO_DOMAIN_EVENT_CRASHED = 8,
+};
+enum { VIREO_DOMAIN_EVENT_DEFINED_ADDED = 0, VIREO_DOMAIN_EVENT_DEFINED_UPDATED = 1,
+       VIREO_DOMAIN_EVENT_DEFINED_RENAMED = 2, VIREO_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3 };
+enum { VIREO_DOMAIN_EVENT_UNDEFINED_REMOVED = 0, VIREO_DOMAIN_EVENT_UNDEFINED_RENAMED = 1 };
+enum { VIREO_DOMAIN_EVENT_STARTED_BOOTED = 0, VIREO_DOMAIN_EVENT_STARTED_MIGRATED = 1,
+       VIREO_DOMAIN_EVENT_STARTED_RESTORED = 2, VIREO_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
+       VIREO_DOMAIN_EVENT_STARTED_WAKEUP = 4 };
+enum { VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED = 0, VIREO_DOMAIN_EVENT_SUSPENDED_MIGRATED = 1,
+       VIREO_DOMAIN_EVENT_SUSPENDED_IOERROR = 2, VIREO_DOMAIN_EVENT_SUSPENDED_WATCHDOG = 3,
+       VIREO_DOMAIN_EVENT_SUSPENDED_RESTORED = 4, VIREO_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT = 5,
+       VIREO_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6 };
+enum { VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED = 0, VIREO_DOMAIN_EVENT_RESUMED_MIGRATED = 1,
+       VIREO_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2 };
+enum { VIREO_DOMAIN_EVENT_STOPPED_SHUTDOWN = 0, VIREO_DOMAIN_EVENT_STOPPED_DESTROYED = 1,
+       VIREO_DOMAIN_EVENT_STOPPED_CRASHED = 2, VIREO_DOMAIN_EVENT_STOPPED_MIGRATED = 3,
+       VIREO_DOMAIN_EVENT_STOPPED_SAVED = 4, VIREO_DOMAIN_EVENT_STOPPED_FAILED = 5,
+       VIREO_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6 };
+enum { VIREO_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0, VIREO_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
+       VIREO_DOMAIN_EVENT_SHUTDOWN_HOST = 2 };
+enum { VIREO_DOMAIN_EVENT_CRASHED_PANICKED = 0 };
+
+/* Lifecycle callback: event is VIREO_DOMAIN_EVENT_*, detail the matching
+ * *_DETAIL value.  dom is borrowed for the duration of the call. */
+typedef void (*vireo_domain_event_lifecycle_cb)(vireo_conn *conn, vireo_domain *dom,
+                                                int event, int detail, void *opaque);
+/* Reboot callback (VIREO_DOMAIN_EVENT_ID_REBOOT). */
+typedef void (*vireo_domain_event_generic_cb)(vireo_conn *conn, vireo_domain *dom, void *opaque);
+typedef void (*vireo_free_cb)(void *opaque);
+
+/* Register cb for event_id on dom (NULL: every domain of conn).  cb is
+ * cast to the type event_id names.  Callbacks run later, never inside the
+ * call that caused the event, from the GLib main context that was the
+ * calling thread's default when registering (g_main_context_default()
+ * when none): the caller must iterate that context, e.g. with
+ * vireo_event_run_once().  Returns a callback id >= 0. */
+int vireo_conn_domain_event_register_any(vireo_conn *conn, vireo_domain *dom, int event_id,
+                                         void (*cb)(void), void *opaque, vireo_free_cb freecb);
+int vireo_conn_domain_event_deregister_any(vireo_conn *conn, int callback_id);
+
+/* Wait for and dispatch one batch of events on the default main context,
+ * at most timeout_ms milliseconds (-1: no limit).  Returns 0. */
+int vireo_event_run_once(int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIREO_VIREO_H */

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install the Debian packages vireo builds and tests with, if any is missing.
+# Idempotent and quiet when everything is there.
+set -eu
+
+pkgs="gcc make meson ninja-build pkg-config
+libglib2.0-dev libxml2-dev libxml2-utils libreadline-dev libjansson-dev
+libtirpc-dev rpcsvc-proto
+libvirt-clients libvirt0 python3-libvirt virtinst"
+
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "vireo needs these Debian packages:$missing" >&2
+    echo "run as root, or: sudo apt-get install$missing" >&2
+    exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+    { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $missing >/dev/null; }

@@ -1,0 +1,266 @@
+/*
+ * device_def.h: the <devices> of a domain definition.
+ *
+ * One struct per device kind, kept in one array per kind, because libvirt
+ * writes devices grouped by kind in a fixed order (emulator, disk,
+ * controller, filesystem, interface, serial, parallel, console, channel,
+ * input, tpm, graphics, sound, video, hostdev, watchdog, memballoon, rng,
+ * panic).  Each array owns its elements; each element owns its strings.
+ * Strings are g_malloc'd; NULL = absent.
+ */
+#ifndef VIREO_CONF_DEVICE_DEF_H
+#define VIREO_CONF_DEVICE_DEF_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/xml.h"
+
+/* <address type=...> */
+typedef enum {
+    ADDR_NONE,
+    ADDR_PCI,
+    ADDR_DRIVE,
+    ADDR_VIRTIO_SERIAL,
+    ADDR_CCID,
+    ADDR_USB,
+    ADDR_ISA,
+    ADDR_VIRTIO_MMIO,
+    ADDR_LAST
+} device_address_type;
+extern const char *const device_address_type_names[];
+
+typedef struct device_address {
+    device_address_type type;
+    /* pci */
+    unsigned int domain, bus, slot, function;
+    char *multifunction;    /* on / off */
+    /* drive, virtio-serial, ccid, usb */
+    unsigned int controller, target, unit, port;
+    char *usb_port;         /* usb port='1.2' */
+    /* isa */
+    unsigned int iobase, irq;
+} device_address;
+
+/* fields every device may carry */
+typedef struct device_info {
+    char *alias;            /* <alias name=''/> (live XML only) */
+    unsigned int boot_order;/* <boot order=''/>, 0 absent */
+    device_address addr;
+} device_info;
+
+typedef struct device_disk {
+    char *type;             /* file, block, volume, network, dir */
+    char *device;           /* disk, cdrom, floppy, lun */
+    char *driver_name;      /* <driver name='qemu' type='qcow2' cache='' io='' discard=''/> */
+    char *driver_type;
+    char *driver_cache;
+    char *driver_io;
+    char *driver_discard;
+    char *source_file;      /* <source file=''/> or dev='' or dir='' */
+    char *source_dev;
+    char *source_dir;
+    char *source_pool;      /* volume: pool='' volume='' */
+    char *source_volume;
+    char *source_protocol;  /* network: protocol='' name='' + hosts */
+    char *source_name;
+    GPtrArray *source_hosts;/* device_host * */
+    char *backing_store;    /* <backingStore/> written back as given (NULL: absent) */
+    char *target_dev;       /* vda, sda, hda, fda */
+    char *target_bus;       /* virtio, sata, scsi, ide, usb, fdc */
+    char *target_tray;
+    bool readonly;
+    bool shareable;
+    bool transient;
+    char *serial;
+    char *wwn;
+    device_info info;
+} device_disk;
+
+typedef struct device_host {
+    char *name;
+    char *port;
+    char *transport;
+    char *socket;
+} device_host;
+
+typedef struct device_controller {
+    char *type;             /* pci, usb, sata, scsi, ide, virtio-serial, fdc, ccid */
+    int index;              /* -1 until assigned */
+    char *model;            /* pcie-root, pcie-root-port, virtio-scsi, qemu-xhci, ... */
+    unsigned int ports;     /* ports='' (usb, virtio-serial, 0 absent) */
+    unsigned int vectors;
+    char *master_startport; /* <master startport=''/> (usb companions) */
+    char *target_chassis;   /* <target chassis='' port=''/> (pci root ports) */
+    char *target_port;
+    char *model_name;       /* <model name=''/> (pci) */
+    char *driver_queues;    /* <driver queues=''/> */
+    device_info info;
+} device_controller;
+
+typedef struct device_interface {
+    char *type;             /* network, bridge, user, direct, ethernet */
+    unsigned char mac[6];
+    bool has_mac;
+    char *source_network;   /* network='' */
+    char *source_portgroup;
+    char *source_bridge;    /* bridge='' */
+    char *source_dev;       /* direct: dev='' mode='' */
+    char *source_mode;
+    char *target_dev;       /* <target dev=''/> (live) */
+    char *model;            /* virtio, e1000, e1000e, rtl8139 */
+    char *driver_name;      /* vhost, qemu */
+    char *driver_queues;
+    char *link_state;       /* up / down */
+    unsigned int mtu;       /* <mtu size=''/>, 0 absent */
+    char *filterref;        /* <filterref filter=''/> */
+    GPtrArray *filter_params;   /* char * "NAME=VALUE" */
+    char *virtualport_type; /* <virtualport type=''/> */
+    char *rom_bar;
+    device_info info;
+} device_interface;
+
+/* serial, console, channel, parallel share this layout */
+typedef struct device_chr {
+    char *type;             /* pty, unix, file, tcp, udp, null, spicevmc, stdio */
+    char *source_path;      /* pty/file/unix path */
+    char *source_mode;      /* unix/tcp: bind | connect */
+    char *source_host;      /* tcp/udp */
+    char *source_service;
+    char *protocol;         /* <protocol type='telnet'/> */
+    char *target_type;      /* serial: isa-serial, pci-serial; console: serial, virtio; channel: virtio, guestfwd */
+    char *target_name;      /* channel: org.qemu.guest_agent.0 */
+    char *target_state;     /* channel state (live) */
+    char *target_model;     /* <model name=''/> under target, serial only */
+    int target_port;        /* -1 absent */
+    char *log_file;         /* <log file='' append=''/> */
+    char *log_append;
+    device_info info;
+} device_chr;
+
+typedef struct device_input {
+    char *type;             /* mouse, tablet, keyboard, evdev */
+    char *bus;              /* ps2, usb, virtio */
+    device_info info;
+} device_input;
+
+typedef struct device_graphics_listen {
+    char *type;             /* address, network, socket, none */
+    char *address;
+    char *network;
+    char *socket;
+} device_graphics_listen;
+
+typedef struct device_graphics {
+    char *type;             /* vnc, spice, sdl, egl-headless */
+    int port;               /* -1 autoport; 0 absent */
+    char *autoport;         /* yes / no */
+    int tls_port;
+    char *listen;           /* listen='' attribute */
+    char *passwd;           /* written only with VIREO_DOMAIN_XML_SECURE */
+    char *keymap;
+    char *socket;
+    GPtrArray *listens;     /* device_graphics_listen * */
+    char *image_compression;/* spice <image compression=''/> */
+    device_info info;
+} device_graphics;
+
+typedef struct device_video {
+    char *model_type;       /* vga, cirrus, qxl, virtio, bochs, ramfb, none */
+    unsigned int vram, ram, vgamem, heads; /* 0 absent */
+    bool primary;
+    char *accel3d;          /* <acceleration accel3d=''/> */
+    device_info info;
+} device_video;
+
+typedef struct device_sound {
+    char *model;            /* ich6, ich9, ac97, es1370, sb16, usb */
+    GPtrArray *codecs;      /* char * type='' */
+    device_info info;
+} device_sound;
+
+typedef struct device_hostdev {
+    char *xml;              /* parsed for validity only; written back as given */
+    device_info info;
+} device_hostdev;
+
+typedef struct device_watchdog {
+    char *model;            /* i6300esb, ib700, diag288, itco */
+    char *action;           /* reset, shutdown, poweroff, pause, none, dump, inject-nmi */
+    device_info info;
+} device_watchdog;
+
+typedef struct device_memballoon {
+    char *model;            /* virtio, xen, none */
+    char *autodeflate;
+    char *free_page_reporting;
+    unsigned int stats_period;  /* <stats period=''/>, 0 absent */
+    device_info info;
+} device_memballoon;
+
+typedef struct device_rng {
+    char *model;            /* virtio */
+    char *backend_model;    /* random, egd, builtin */
+    char *backend_path;     /* /dev/urandom */
+    unsigned int rate_bytes, rate_period; /* 0 absent */
+    device_info info;
+} device_rng;
+
+typedef struct device_tpm {
+    char *xml;              /* parsed for validity only; written back as given */
+} device_tpm;
+
+typedef struct device_panic {
+    char *model;            /* isa, pseries, hyperv, s390, pvpanic */
+    device_info info;
+} device_panic;
+
+typedef struct device_filesystem {
+    char *type;             /* mount, template, file, block, ram, bind */
+    char *accessmode;       /* passthrough, mapped, squash */
+    char *driver_type;      /* path, handle, loop, nbd, virtiofs */
+    char *source;           /* dir='' / file='' / name='' / usage='' */
+    char *target;           /* dir='' */
+    bool readonly;
+    device_info info;
+} device_filesystem;
+
+typedef struct domain_devices {
+    char *emulator;
+    GPtrArray *disks;        /* device_disk * */
+    GPtrArray *controllers;  /* device_controller * */
+    GPtrArray *filesystems;  /* device_filesystem * */
+    GPtrArray *interfaces;   /* device_interface * */
+    GPtrArray *serials;      /* device_chr * */
+    GPtrArray *parallels;    /* device_chr * */
+    GPtrArray *consoles;     /* device_chr * */
+    GPtrArray *channels;     /* device_chr * */
+    GPtrArray *inputs;       /* device_input * */
+    GPtrArray *tpms;         /* device_tpm * */
+    GPtrArray *graphics;     /* device_graphics * */
+    GPtrArray *sounds;       /* device_sound * */
+    GPtrArray *videos;       /* device_video * */
+    GPtrArray *hostdevs;     /* device_hostdev * */
+    GPtrArray *watchdogs;    /* device_watchdog * */
+    device_memballoon *memballoon; /* NULL: absent */
+    GPtrArray *rngs;         /* device_rng * */
+    GPtrArray *panics;       /* device_panic * */
+} domain_devices;
+
+/* Fill devs from <devices> (NULL node: no devices).  Every array is
+ * created, empty when the XML had none.  flags are DOMAIN_PARSE_*.
+ * 0, or -1 with an error naming the device and its line. */
+int devices_parse(xml_doc *d, xmlNode *node, domain_devices *devs, unsigned int flags);
+
+/* Write <devices>...</devices> as libvirt does (flags VIREO_DOMAIN_XML_*). */
+void devices_format(xml_buf *b, const domain_devices *devs, unsigned int flags);
+
+/* Free everything devs holds (devs itself is embedded in domain_def). */
+void devices_clear(domain_devices *devs);
+
+/* MACs, PCI addresses, implicit controllers: see domain_def_assign_addresses.
+ * machine is the os machine type (pc, q35, microvm, NULL). */
+int devices_assign_addresses(domain_devices *devs, const char *machine);
+
+#endif

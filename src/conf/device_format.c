@@ -1,0 +1,2 @@
+/* device_format.c: stub, being written */
+#include "conf/domain_def.h"

@@ -1,0 +1,203 @@
+/*
+ * domain_def.h: a domain's definition, parsed from and formatted to
+ * libvirt's domain XML.
+ *
+ * A domain_def is a plain tree of owned values: whoever holds the pointer
+ * owns everything under it and frees it with domain_def_free().  Drivers
+ * keep one per domain (the persistent one) plus one while it runs (the
+ * live one).  Sizes are in KiB.  Strings are g_malloc'd; NULL = absent.
+ */
+#ifndef VIREO_CONF_DOMAIN_DEF_H
+#define VIREO_CONF_DOMAIN_DEF_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vireo/vireo.h"
+#include "conf/device_def.h"
+
+/* <domain type=...>; names in domain_virt_names */
+typedef enum {
+    DOMAIN_VIRT_QEMU,
+    DOMAIN_VIRT_KQEMU,
+    DOMAIN_VIRT_KVM,
+    DOMAIN_VIRT_XEN,
+    DOMAIN_VIRT_LXC,
+    DOMAIN_VIRT_TEST,
+    DOMAIN_VIRT_LAST
+} domain_virt;
+extern const char *const domain_virt_names[];
+
+/* on_poweroff / on_reboot / on_crash; names in domain_lifecycle_action_names */
+typedef enum {
+    DOMAIN_ACTION_DESTROY,
+    DOMAIN_ACTION_RESTART,
+    DOMAIN_ACTION_RENAME_RESTART,
+    DOMAIN_ACTION_PRESERVE,
+    DOMAIN_ACTION_COREDUMP_DESTROY,
+    DOMAIN_ACTION_COREDUMP_RESTART,
+    DOMAIN_ACTION_LAST
+} domain_action;
+extern const char *const domain_action_names[];
+
+/* a tri-state for optional yes/no settings: unset is not written */
+typedef enum { TRISTATE_ABSENT = 0, TRISTATE_YES, TRISTATE_NO } tristate;
+
+typedef struct domain_vcpu {
+    unsigned int max;       /* <vcpu>N</vcpu> */
+    unsigned int current;   /* current='' (0: same as max) */
+    char *placement;        /* "static" | "auto" */
+    char *cpuset;           /* cpuset='' */
+} domain_vcpu;
+
+typedef struct domain_os {
+    char *type;             /* "hvm", "linux", "xen", "exe" (required) */
+    char *arch;             /* arch='' */
+    char *machine;          /* machine='' */
+    char *firmware;         /* <os firmware='efi'> */
+    char **boot_devs;       /* <boot dev=''/> in order, NULL-terminated */
+    tristate bootmenu;      /* <bootmenu enable=''/> */
+    unsigned int bootmenu_timeout; /* timeout='' ms, 0 absent */
+    char *kernel;
+    char *initrd;
+    char *cmdline;
+    char *dtb;
+    char *loader;           /* <loader>path</loader> */
+    char *loader_readonly;  /* readonly='yes|no' */
+    char *loader_type;      /* type='rom|pflash' */
+    char *loader_secure;    /* secure='yes|no' */
+    char *nvram;            /* <nvram>path</nvram> */
+    char *nvram_template;   /* template='' */
+    char *init;             /* <init> for exe (containers) */
+    char **init_args;       /* <initarg> in order, NULL-terminated */
+    tristate bios_useserial;/* <bios useserial=''/> */
+    int smbios_mode;        /* 0 absent; else index+1 in "emulate","host","sysinfo" */
+} domain_os;
+
+/* <features>: each simple feature present or not, plus the few with
+ * attributes vireo understands. */
+typedef struct domain_features {
+    bool acpi, apic, pae, hap, viridian, privnet, pvspinlock_present, vmcoreinfo;
+    tristate vmport;        /* <vmport state=''/> */
+    tristate pvspinlock;    /* <pvspinlock state=''/> */
+    char *kvm_hidden;       /* <kvm><hidden state=''/></kvm>: "on"/"off" */
+    GPtrArray *hyperv;      /* domain_hyperv_feature *: <hyperv> children */
+    char *hyperv_mode;      /* <hyperv mode=''> */
+    char *gic_version;      /* <gic version=''/> (arm) */
+    char *ioapic_driver;    /* <ioapic driver=''/> */
+    char *smm;              /* <smm state=''/> */
+} domain_features;
+
+typedef struct domain_hyperv_feature {
+    char *name;             /* "relaxed", "vapic", "spinlocks", ... */
+    char *state;            /* "on" / "off" */
+    char *value;            /* retries='' for spinlocks, value='' for vendor_id */
+} domain_hyperv_feature;
+
+typedef struct domain_cpu_feature {
+    char *policy;           /* force, require, optional, disable, forbid */
+    char *name;
+} domain_cpu_feature;
+
+typedef struct domain_cpu {
+    char *mode;             /* custom, host-model, host-passthrough, maximum */
+    char *match;            /* exact, minimum, strict */
+    char *check;            /* none, partial, full */
+    char *migratable;       /* on / off */
+    char *model;            /* <model>name</model> */
+    char *model_fallback;   /* fallback='' */
+    char *vendor;           /* <vendor> */
+    unsigned int sockets, dies, cores, threads; /* <topology>, 0 absent */
+    GPtrArray *features;    /* domain_cpu_feature * */
+    GPtrArray *numa_cells;  /* domain_numa_cell * */
+} domain_cpu;
+
+typedef struct domain_numa_cell {
+    unsigned int id;
+    char *cpus;
+    uint64_t memory_kib;
+    char *memaccess;
+} domain_numa_cell;
+
+typedef struct domain_timer {
+    char *name;             /* rtc, pit, hpet, kvmclock, hypervclock, tsc */
+    char *present;          /* yes / no */
+    char *tickpolicy;       /* delay, catchup, merge, discard */
+    char *track;            /* boot, guest, wall */
+} domain_timer;
+
+typedef struct domain_clock {
+    char *offset;           /* utc, localtime, timezone, variable */
+    char *timezone;
+    char *adjustment;
+    char *basis;
+    GPtrArray *timers;      /* domain_timer * */
+} domain_clock;
+
+typedef struct domain_pm {
+    tristate suspend_to_mem;
+    tristate suspend_to_disk;
+} domain_pm;
+
+typedef struct domain_def {
+    domain_virt virt;
+    int id;                 /* live id; -1 when not running */
+    char *name;
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+    char *genid;            /* <genid> */
+    char *title;
+    char *description;
+    char *metadata;         /* <metadata> children as XML text, kept verbatim */
+    uint64_t max_memory_kib;    /* <maxMemory>, 0 absent */
+    unsigned int max_memory_slots;
+    uint64_t memory_kib;        /* <memory> */
+    uint64_t current_memory_kib;/* <currentMemory> */
+    domain_vcpu vcpu;
+    char *iothreads;        /* <iothreads>N</iothreads> */
+    domain_os os;
+    domain_features features;
+    domain_cpu *cpu;        /* NULL when no <cpu> */
+    domain_clock clock;
+    domain_action on_poweroff, on_reboot, on_crash;
+    domain_pm pm;
+    char *seclabel_type;    /* <seclabel type=''> (none, dynamic, static) */
+    char *seclabel_model;
+    domain_devices devices;
+} domain_def;
+
+/* Flags for domain_def_parse. */
+enum {
+    /* The XML describes a running domain (status file, live XML): keep
+     * id='' and live-only values.  Without it, id is ignored. */
+    DOMAIN_PARSE_LIVE = 1 << 0,
+};
+
+/* Parse libvirt domain XML.  Fills what libvirt fills when absent (a UUID,
+ * currentMemory = memory, vcpu placement, lifecycle actions, clock offset)
+ * and refuses anything it does not understand, naming the element or
+ * attribute and its line.  Errors use libvirt's codes (XML_DETAIL for
+ * malformed XML, XML_ERROR / NO_NAME / OS_TYPE for bad content).
+ * Caller frees. */
+domain_def *domain_def_parse(const char *xml, unsigned int flags);
+
+/* Format as libvirt does (VIREO_DOMAIN_XML_* flags: INACTIVE drops id and
+ * live-only values).  Caller g_free()s. */
+char *domain_def_format(const domain_def *def, unsigned int flags);
+
+/* Assign what a definition must carry before it is stored: MAC addresses
+ * (52:54:00 range) for interfaces without one, PCI addresses for devices
+ * without one, implicit controllers.  Addresses already present are kept,
+ * so the guest ABI is stable across redefines.  0, or -1 with an error. */
+int domain_def_assign_addresses(domain_def *def);
+
+/* Deep copy (through format + parse of the live form). Caller frees. */
+domain_def *domain_def_copy(const domain_def *def);
+
+void domain_def_free(domain_def *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(domain_def, domain_def_free)
+
+/* A domain name must be non-empty and hold no '/' (it names files). */
+int domain_name_check(const char *name);
+
+#endif

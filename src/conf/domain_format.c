@@ -1,0 +1,2 @@
+/* domain_format.c: stub, being written */
+#include "conf/domain_def.h"

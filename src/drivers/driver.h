@@ -1,0 +1,80 @@
+/*
+ * driver.h: the one seam between the public API and the hypervisors.
+ *
+ * A driver is a set of tables of function pointers, one per object kind,
+ * filled with designated initialisers.  A NULL entry means "not
+ * supported": the API layer reports VIREO_ERR_NO_SUPPORT naming the call.
+ * The same tables serve the in-process drivers (test, qemu embed), the
+ * remote driver (which forwards each entry over the wire) and vireod's
+ * dispatcher (which calls the entries for its clients).
+ *
+ * Every entry reports its own errors (util/error.h) and returns -1 / NULL.
+ * Entries are called without any lock held; a driver locks what it owns.
+ * Returned vireo_domain handles are new references the caller frees.
+ */
+#ifndef VIREO_DRIVERS_DRIVER_H
+#define VIREO_DRIVERS_DRIVER_H
+
+#include "vireo/vireo.h"
+#include "drivers/handles.h"
+
+/* conn_open results */
+typedef enum {
+    DRIVER_OPEN_DECLINED = 0,  /* not my URI: try the next driver */
+    DRIVER_OPEN_SUCCESS = 1,
+    DRIVER_OPEN_ERROR = -1,    /* my URI, but it failed (error reported) */
+} driver_open_result;
+
+typedef struct conn_driver {
+    /* Claim uri (parsed) or decline.  On success the driver may set
+     * conn->priv (released by conn_close). */
+    driver_open_result (*conn_open)(vireo_conn *conn, const vireo_uri *uri, unsigned int flags);
+    int (*conn_close)(vireo_conn *conn);
+    const char *(*conn_get_type)(vireo_conn *conn);
+    int (*conn_get_version)(vireo_conn *conn, unsigned long *hv_ver);
+    char *(*conn_get_hostname)(vireo_conn *conn);
+    char *(*conn_get_capabilities)(vireo_conn *conn);
+    char *(*conn_get_uri)(vireo_conn *conn);
+    int (*conn_is_alive)(vireo_conn *conn);
+    int (*node_get_info)(vireo_conn *conn, vireo_node_info *info);
+} conn_driver;
+
+typedef struct domain_driver {
+    vireo_domain *(*lookup_by_name)(vireo_conn *conn, const char *name);
+    vireo_domain *(*lookup_by_uuid)(vireo_conn *conn, const unsigned char *uuid);
+    vireo_domain *(*lookup_by_id)(vireo_conn *conn, int id);
+    /* *domains: NULL-terminated array of new handles, sorted by name */
+    int (*list_all)(vireo_conn *conn, vireo_domain ***domains, unsigned int flags);
+    vireo_domain *(*define_xml)(vireo_conn *conn, const char *xml, unsigned int flags);
+    int (*undefine)(vireo_domain *dom, unsigned int flags);
+    int (*create)(vireo_domain *dom, unsigned int flags);
+    vireo_domain *(*create_xml)(vireo_conn *conn, const char *xml, unsigned int flags);
+    int (*destroy)(vireo_domain *dom, unsigned int flags);
+    int (*shutdown)(vireo_domain *dom, unsigned int flags);
+    int (*reboot)(vireo_domain *dom, unsigned int flags);
+    int (*suspend)(vireo_domain *dom);
+    int (*resume)(vireo_domain *dom);
+    int (*get_info)(vireo_domain *dom, vireo_domain_info *info);
+    int (*get_state)(vireo_domain *dom, int *state, int *reason, unsigned int flags);
+    char *(*get_os_type)(vireo_domain *dom);
+    char *(*get_xml_desc)(vireo_domain *dom, unsigned int flags);
+    int (*get_autostart)(vireo_domain *dom, int *autostart);
+    int (*set_autostart)(vireo_domain *dom, int autostart);
+    int (*is_active)(vireo_domain *dom);
+    int (*is_persistent)(vireo_domain *dom);
+    int (*is_updated)(vireo_domain *dom);
+    int (*has_managed_save)(vireo_domain *dom, unsigned int flags);
+    /* dom NULL: every domain.  Returns a callback id. */
+    int (*event_register_any)(vireo_conn *conn, vireo_domain *dom, int event_id,
+                              void (*cb)(void), void *opaque, vireo_free_cb freecb);
+    int (*event_deregister_any)(vireo_conn *conn, int callback_id);
+} domain_driver;
+
+/* A hypervisor driver: its name (for logs) and its tables. */
+typedef struct driver {
+    const char *name;
+    const conn_driver *conn;
+    const domain_driver *domain;
+} driver;
+
+#endif

@@ -1,0 +1,2 @@
+/* event.c: stub */
+#include "drivers/driver.h"

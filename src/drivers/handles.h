@@ -1,0 +1,41 @@
+/*
+ * handles.h: what a vireo_conn and a vireo_domain are inside.
+ *
+ * A handle is a small reference-counted object naming a thing on one
+ * connection.  A domain handle carries name, UUID and id as they were
+ * when it was made (as libvirt's virDomainPtr does, and as the wire
+ * carries them); the driver looks the domain up again by UUID on use.
+ */
+#ifndef VIREO_DRIVERS_HANDLES_H
+#define VIREO_DRIVERS_HANDLES_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "vireo/vireo.h"
+#include "util/uri.h"
+
+struct driver;
+
+struct vireo_conn {
+    gint refs;                   /* atomic */
+    const struct driver *driver; /* set once at open */
+    void *priv;                  /* the driver's, released by its conn_close */
+    bool read_only;              /* set once at open */
+    char *uri;                   /* the URI as opened (owned) */
+};
+
+struct vireo_domain {
+    gint refs;                   /* atomic */
+    vireo_conn *conn;            /* holds a reference */
+    char *name;                  /* owned */
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+    int id;                      /* -1 when inactive */
+};
+
+/* A new domain handle holding a reference on conn.  Caller frees with
+ * vireo_domain_free(). */
+vireo_domain *domain_handle_new(vireo_conn *conn, const char *name,
+                                const unsigned char uuid[VIREO_UUID_BUFLEN], int id);
+
+#endif

@@ -1,0 +1,2 @@
+/* libvireo-domain.c: stub */
+#include "vireo/vireo.h"

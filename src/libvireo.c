@@ -1,0 +1,2 @@
+/* libvireo.c: stub */
+#include "vireo/vireo.h"
