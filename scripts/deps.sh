@@ -6,7 +6,8 @@ set -eu
 pkgs="gcc make meson ninja-build pkg-config
 libglib2.0-dev libxml2-dev libxml2-utils libreadline-dev libjansson-dev
 libtirpc-dev rpcsvc-proto
-libvirt-clients libvirt0 python3-libvirt virtinst"
+libvirt-clients libvirt0 python3-libvirt virtinst
+libvirt-daemon-driver-qemu qemu-system-x86"
 
 missing=""
 for p in $pkgs; do

@@ -15,6 +15,12 @@
  *    caller drops with vireo_conn_close() / vireo_domain_free().
  *  - All functions are safe to call from several threads on one
  *    connection.
+ *  - Every call clears the thread's error when it starts, except those
+ *    that cannot fail on a valid handle: vireo_domain_get_name/_uuid/
+ *    _uuid_string/_id/_conn, vireo_domain_ref/_free,
+ *    vireo_domain_list_free, vireo_conn_ref/_close.  So after a failed
+ *    call a caller can still name the domain, or clean up, and then read
+ *    vireo_error_last().
  */
 #ifndef VIREO_VIREO_H
 #define VIREO_VIREO_H
@@ -299,7 +305,8 @@ int vireo_domain_resume(vireo_domain *dom);
 
 int vireo_domain_get_info(vireo_domain *dom, vireo_domain_info *info);
 int vireo_domain_get_state(vireo_domain *dom, int *state, int *reason, unsigned int flags);
-/* The OS type ("hvm", "linux", "exe"), caller frees. */
+/* The OS type ("hvm", "linux", "exe"), caller frees.  The test driver
+ * answers "linux" for every domain, as libvirt's does. */
 char *vireo_domain_get_os_type(vireo_domain *dom);
 /* Domain XML (VIREO_DOMAIN_XML_*), caller frees. */
 char *vireo_domain_get_xml_desc(vireo_domain *dom, unsigned int flags);

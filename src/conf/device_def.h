@@ -36,7 +36,8 @@ typedef struct device_address {
     /* pci */
     unsigned int domain, bus, slot, function;
     char *multifunction;    /* on / off */
-    /* drive, virtio-serial, ccid, usb */
+    /* drive: controller bus target unit; virtio-serial: controller bus
+     * port; ccid: controller slot; usb: bus port (a string, '1.2') */
     unsigned int controller, target, unit, port;
     char *usb_port;         /* usb port='1.2' */
     /* isa */
@@ -47,6 +48,9 @@ typedef struct device_address {
 typedef struct device_info {
     char *alias;            /* <alias name=''/> (live XML only) */
     unsigned int boot_order;/* <boot order=''/>, 0 absent */
+    char *master_startport; /* <master startport=''/> (usb companion controllers) */
+    char *rom_bar;          /* <rom bar='' file=''/> (interface, hostdev) */
+    char *rom_file;
     device_address addr;
 } device_info;
 
@@ -66,7 +70,11 @@ typedef struct device_disk {
     char *source_protocol;  /* network: protocol='' name='' + hosts */
     char *source_name;
     GPtrArray *source_hosts;/* device_host * */
-    char *backing_store;    /* <backingStore/> written back as given (NULL: absent) */
+    char *backing_store;    /* <backingStore> subtree in libvirt layout, kept verbatim (NULL: absent) */
+    char *auth_username;    /* <auth username=''><secret type='' uuid='' usage=''/></auth> */
+    char *auth_secret_type;
+    char *auth_secret_uuid;
+    char *auth_secret_usage;
     char *target_dev;       /* vda, sda, hda, fda */
     char *target_bus;       /* virtio, sata, scsi, ide, usb, fdc */
     char *target_tray;
@@ -91,13 +99,21 @@ typedef struct device_controller {
     char *model;            /* pcie-root, pcie-root-port, virtio-scsi, qemu-xhci, ... */
     unsigned int ports;     /* ports='' (usb, virtio-serial, 0 absent) */
     unsigned int vectors;
-    char *master_startport; /* <master startport=''/> (usb companions) */
-    char *target_chassis;   /* <target chassis='' port=''/> (pci root ports) */
+    char *target_chassis_nr;/* <target chassisNr='' chassis='' port='' busNr=''/> (pci) */
+    char *target_chassis;
     char *target_port;
+    char *target_bus_nr;
     char *model_name;       /* <model name=''/> (pci) */
-    char *driver_queues;    /* <driver queues=''/> */
+    char *driver_queues;    /* <driver queues='' iothread=''/> */
+    char *driver_iothread;
     device_info info;
 } device_controller;
+
+/* a name='' value='' pair (filterref parameters, virtualport parameters) */
+typedef struct device_param {
+    char *name;
+    char *value;
+} device_param;
 
 typedef struct device_interface {
     char *type;             /* network, bridge, user, direct, ethernet */
@@ -112,12 +128,15 @@ typedef struct device_interface {
     char *model;            /* virtio, e1000, e1000e, rtl8139 */
     char *driver_name;      /* vhost, qemu */
     char *driver_queues;
+    char *driver_txmode;
+    char *driver_rx_queue_size;
+    char *driver_tx_queue_size;
     char *link_state;       /* up / down */
     unsigned int mtu;       /* <mtu size=''/>, 0 absent */
     char *filterref;        /* <filterref filter=''/> */
-    GPtrArray *filter_params;   /* char * "NAME=VALUE" */
-    char *virtualport_type; /* <virtualport type=''/> */
-    char *rom_bar;
+    GPtrArray *filter_params;   /* device_param * */
+    char *virtualport_type; /* <virtualport type=''> */
+    GPtrArray *virtualport_params; /* device_param *: attributes of <parameters/> */
     device_info info;
 } device_interface;
 
@@ -128,6 +147,7 @@ typedef struct device_chr {
     char *source_mode;      /* unix/tcp: bind | connect */
     char *source_host;      /* tcp/udp */
     char *source_service;
+    char *source_append;    /* file: append='' */
     char *protocol;         /* <protocol type='telnet'/> */
     char *target_type;      /* serial: isa-serial, pci-serial; console: serial, virtio; channel: virtio, guestfwd */
     char *target_name;      /* channel: org.qemu.guest_agent.0 */
@@ -181,7 +201,8 @@ typedef struct device_sound {
 } device_sound;
 
 typedef struct device_hostdev {
-    char *xml;              /* parsed for validity only; written back as given */
+    char *attrs;            /* the element's attributes, written back as given (" mode='subsystem' ...") */
+    char *xml;              /* its children other than boot/alias/address/rom, in libvirt layout */
     device_info info;
 } device_hostdev;
 
@@ -203,12 +224,13 @@ typedef struct device_rng {
     char *model;            /* virtio */
     char *backend_model;    /* random, egd, builtin */
     char *backend_path;     /* /dev/urandom */
+    struct device_chr *egd; /* egd: <backend type=''> source and protocol; NULL otherwise */
     unsigned int rate_bytes, rate_period; /* 0 absent */
     device_info info;
 } device_rng;
 
 typedef struct device_tpm {
-    char *xml;              /* parsed for validity only; written back as given */
+    char *xml;              /* the whole <tpm> element in libvirt layout, written back as given */
 } device_tpm;
 
 typedef struct device_panic {
@@ -221,6 +243,7 @@ typedef struct device_filesystem {
     char *accessmode;       /* passthrough, mapped, squash */
     char *driver_type;      /* path, handle, loop, nbd, virtiofs */
     char *source;           /* dir='' / file='' / name='' / usage='' */
+    char *ram_units;        /* ram: units='' as read (only KiB accepted; written as KiB) */
     char *target;           /* dir='' */
     bool readonly;
     device_info info;

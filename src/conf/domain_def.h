@@ -72,28 +72,37 @@ typedef struct domain_os {
     char *init;             /* <init> for exe (containers) */
     char **init_args;       /* <initarg> in order, NULL-terminated */
     tristate bios_useserial;/* <bios useserial=''/> */
-    int smbios_mode;        /* 0 absent; else index+1 in "emulate","host","sysinfo" */
+    char *smbios_mode;      /* <smbios mode=''/>: emulate, host, sysinfo */
+    unsigned int bios_reboot_timeout; /* <bios rebootTimeout=''/> */
+    bool bios_reboot_timeout_set;
+    GPtrArray *firmware_features; /* domain_feature_state *: <firmware><feature/>; NULL absent */
+    bool loader_present;    /* <loader> given (its path may be absent) */
+    bool nvram_present;
+    bool bootmenu_timeout_set;
 } domain_os;
 
-/* <features>: each simple feature present or not, plus the few with
- * attributes vireo understands. */
+/* <features>, in libvirt's order.  A state feature (hap, pvspinlock, pmu,
+ * vmport, smm, vmcoreinfo) given without state='' is written state='on'. */
 typedef struct domain_features {
-    bool acpi, apic, pae, hap, viridian, privnet, pvspinlock_present, vmcoreinfo;
-    tristate vmport;        /* <vmport state=''/> */
-    tristate pvspinlock;    /* <pvspinlock state=''/> */
-    char *kvm_hidden;       /* <kvm><hidden state=''/></kvm>: "on"/"off" */
-    GPtrArray *hyperv;      /* domain_hyperv_feature *: <hyperv> children */
-    char *hyperv_mode;      /* <hyperv mode=''> */
+    bool acpi, apic, pae, viridian, privnet;
+    char *apic_eoi;         /* <apic eoi=''/>: "on"/"off" */
+    tristate hap, pvspinlock, pmu, vmport, smm, vmcoreinfo; /* state='' */
+    bool hyperv_present;    /* <hyperv> given */
+    char *hyperv_mode;      /* <hyperv mode=''>, "custom" when absent */
+    GPtrArray *hyperv;      /* domain_feature_state *, libvirt's order */
+    GPtrArray *kvm;         /* domain_feature_state *: <kvm> children; NULL absent */
     char *gic_version;      /* <gic version=''/> (arm) */
+    bool gic_present;
     char *ioapic_driver;    /* <ioapic driver=''/> */
-    char *smm;              /* <smm state=''/> */
 } domain_features;
 
-typedef struct domain_hyperv_feature {
+/* a child of <hyperv>, <kvm> or <os><firmware> */
+typedef struct domain_feature_state {
     char *name;             /* "relaxed", "vapic", "spinlocks", ... */
-    char *state;            /* "on" / "off" */
-    char *value;            /* retries='' for spinlocks, value='' for vendor_id */
-} domain_hyperv_feature;
+    char *state;            /* "on" / "off" (firmware: enabled='yes|no') */
+    char *value;            /* retries='' (spinlocks), value='' (vendor_id), size='' (dirty-ring) */
+    char *direct;           /* stimer <direct state=''/> */
+} domain_feature_state;
 
 typedef struct domain_cpu_feature {
     char *policy;           /* force, require, optional, disable, forbid */
@@ -107,6 +116,7 @@ typedef struct domain_cpu {
     char *migratable;       /* on / off */
     char *model;            /* <model>name</model> */
     char *model_fallback;   /* fallback='' */
+    char *model_vendor_id;  /* vendor_id='' */
     char *vendor;           /* <vendor> */
     unsigned int sockets, dies, cores, threads; /* <topology>, 0 absent */
     GPtrArray *features;    /* domain_cpu_feature * */
@@ -114,17 +124,20 @@ typedef struct domain_cpu {
 } domain_cpu;
 
 typedef struct domain_numa_cell {
-    unsigned int id;
+    int id;                 /* -1: not given */
     char *cpus;
     uint64_t memory_kib;
     char *memaccess;
+    char *discard;
 } domain_numa_cell;
 
 typedef struct domain_timer {
-    char *name;             /* rtc, pit, hpet, kvmclock, hypervclock, tsc */
+    char *name;             /* rtc, pit, hpet, kvmclock, hypervclock, tsc, platform, armvtimer */
     char *present;          /* yes / no */
     char *tickpolicy;       /* delay, catchup, merge, discard */
-    char *track;            /* boot, guest, wall */
+    char *track;            /* boot, guest, wall, realtime */
+    char *frequency;        /* tsc frequency='' */
+    char *mode;             /* tsc mode='' */
 } domain_timer;
 
 typedef struct domain_clock {
@@ -140,6 +153,43 @@ typedef struct domain_pm {
     tristate suspend_to_disk;
 } domain_pm;
 
+/* <sysinfo type='smbios'>: one block (bios, system, baseBoard, chassis...)
+ * with its <entry name=''>value</entry> list. */
+typedef struct domain_sysinfo_block {
+    char *name;             /* "bios", "system", "baseBoard", "chassis", "oemStrings" */
+    GPtrArray *entries;     /* domain_sysinfo_entry * */
+} domain_sysinfo_block;
+
+typedef struct domain_sysinfo_entry {
+    char *name;             /* name='' (NULL for oemStrings <entry>) */
+    char *value;
+} domain_sysinfo_entry;
+
+/* The simple forms of the tuning elements; 0 / NULL = absent. */
+typedef struct domain_tune {
+    bool has_shares, has_period, has_quota;
+    uint64_t shares, period;    /* <cputune><shares>, <period> */
+    int64_t quota;              /* <cputune><quota> (may be -1) */
+    uint64_t hard_limit_kib, soft_limit_kib, swap_hard_limit_kib; /* <memtune> */
+    bool hugepages;             /* <memoryBacking><hugepages/> */
+    GPtrArray *hugepage_sizes;  /* uint64_t KiB as pointers: <page size=''/>; NULL none */
+    bool nosharepages, locked;  /* <memoryBacking> flags */
+    char *source_type;          /* <memoryBacking><source type=''/> */
+    char *access_mode;          /* <memoryBacking><access mode=''/> */
+    char *numa_mode;            /* <numatune><memory mode='' nodeset='' placement=''/> */
+    char *numa_nodeset;
+    char *numa_placement;
+} domain_tune;
+
+typedef struct domain_seclabel {
+    char *type;             /* none, dynamic, static */
+    char *model;
+    char *relabel;          /* yes / no */
+    char *label;
+    char *imagelabel;
+    char *baselabel;
+} domain_seclabel;
+
 typedef struct domain_def {
     domain_virt virt;
     int id;                 /* live id; -1 when not running */
@@ -148,21 +198,23 @@ typedef struct domain_def {
     char *genid;            /* <genid> */
     char *title;
     char *description;
-    char *metadata;         /* <metadata> children as XML text, kept verbatim */
+    char *metadata;         /* the whole <metadata> element as XML text (its
+                             * children verbatim, namespaces declared on it) */
     uint64_t max_memory_kib;    /* <maxMemory>, 0 absent */
     unsigned int max_memory_slots;
     uint64_t memory_kib;        /* <memory> */
     uint64_t current_memory_kib;/* <currentMemory> */
     domain_vcpu vcpu;
-    char *iothreads;        /* <iothreads>N</iothreads> */
+    unsigned int iothreads; /* <iothreads>N</iothreads>, 0 absent */
     domain_os os;
     domain_features features;
     domain_cpu *cpu;        /* NULL when no <cpu> */
     domain_clock clock;
     domain_action on_poweroff, on_reboot, on_crash;
     domain_pm pm;
-    char *seclabel_type;    /* <seclabel type=''> (none, dynamic, static) */
-    char *seclabel_model;
+    domain_tune tune;       /* cputune, memtune, memoryBacking, numatune */
+    GPtrArray *sysinfo;     /* domain_sysinfo_block *: <sysinfo type='smbios'>; NULL absent */
+    GPtrArray *seclabels;   /* domain_seclabel * */
     domain_devices devices;
 } domain_def;
 

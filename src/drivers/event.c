@@ -1,2 +1,275 @@
-/* event.c: stub */
-#include "drivers/driver.h"
+/*
+ * event.c: domain event registrations and their delivery.
+ *
+ * Registrations live in one list guarded by events_lock.  Emitting an
+ * event attaches one idle source per matching registration to that
+ * registration's main context; the idle carries a copy of the event and
+ * the registration's id, and looks the registration up again when it
+ * runs, so a deregistered callback is never called and nothing is
+ * delivered inside the call that caused the event.  A registration is
+ * reference-counted: the list holds one reference, a running delivery
+ * another, and the free callback runs when the last one goes after it
+ * was removed (so deregistering from inside the callback is safe).
+ */
+#include <string.h>
+
+#include "drivers/event.h"
+#include "util/error.h"
+
+typedef struct event_reg {
+    int refs;                  /* guarded by events_lock */
+    int id;                    /* callback id, unique in the process */
+    vireo_conn *conn;          /* borrowed: removed before conn is freed */
+    const void *source;        /* what the events come from (driver's key) */
+    bool has_filter;
+    unsigned char filter_uuid[VIREO_UUID_BUFLEN]; /* when has_filter */
+    int event_id;              /* VIREO_DOMAIN_EVENT_ID_* */
+    void (*cb)(void);          /* cast to the type event_id names */
+    void *opaque;              /* the caller's, released by freecb */
+    vireo_free_cb freecb;
+    GMainContext *ctx;         /* owned reference */
+} event_reg;
+
+/* one queued delivery: an event for one registration */
+typedef struct event_msg {
+    int reg_id;
+    int event_id;
+    char *name;                /* owned */
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+    int dom_id;
+    int event;
+    int detail;
+} event_msg;
+
+static GMutex events_lock;
+static GPtrArray *events_regs;  /* event_reg *, guarded by events_lock */
+static int events_next_id;      /* guarded by events_lock */
+
+static void event_msg_free(gpointer p)
+{
+    event_msg *msg = p;
+
+    g_free(msg->name);
+    g_free(msg);
+}
+
+/* Called with events_lock held; returns the registration to free (its
+ * free callback must run after the lock is dropped), or NULL. */
+static event_reg *event_reg_unref_locked(event_reg *reg)
+{
+    if (--reg->refs > 0)
+        return NULL;
+    return reg;
+}
+
+/* Called without the lock: run the free callback and release reg. */
+static void event_reg_finish(event_reg *reg)
+{
+    if (!reg)
+        return;
+    if (reg->freecb)
+        reg->freecb(reg->opaque);
+    g_main_context_unref(reg->ctx);
+    g_free(reg);
+}
+
+int event_register(vireo_conn *conn, const void *source, vireo_domain *dom, int event_id,
+                   void (*cb)(void), void *opaque, vireo_free_cb freecb)
+{
+    event_reg *reg;
+    int id;
+
+    if (event_id != VIREO_DOMAIN_EVENT_ID_LIFECYCLE && event_id != VIREO_DOMAIN_EVENT_ID_REBOOT) {
+        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "unsupported event ID %d", event_id);
+        return -1;
+    }
+    reg = g_new0(event_reg, 1);
+    reg->refs = 1;
+    reg->conn = conn;
+    reg->source = source;
+    if (dom) {
+        reg->has_filter = true;
+        memcpy(reg->filter_uuid, dom->uuid, VIREO_UUID_BUFLEN);
+    }
+    reg->event_id = event_id;
+    reg->cb = cb;
+    reg->opaque = opaque;
+    reg->freecb = freecb;
+    reg->ctx = g_main_context_ref_thread_default();
+
+    g_mutex_lock(&events_lock);
+    if (!events_regs)
+        events_regs = g_ptr_array_new();
+    reg->id = id = events_next_id++;
+    g_ptr_array_add(events_regs, reg);
+    g_mutex_unlock(&events_lock);
+    return id;
+}
+
+/* Called with events_lock held. */
+static event_reg *event_find_locked(int callback_id)
+{
+    for (guint i = 0; events_regs && i < events_regs->len; i++) {
+        event_reg *reg = g_ptr_array_index(events_regs, i);
+
+        if (reg->id == callback_id)
+            return reg;
+    }
+    return NULL;
+}
+
+int event_deregister(vireo_conn *conn, int callback_id)
+{
+    event_reg *reg, *done = NULL;
+    bool found;
+
+    g_mutex_lock(&events_lock);
+    reg = event_find_locked(callback_id);
+    found = reg && reg->conn == conn;
+    if (found) {
+        g_ptr_array_remove(events_regs, reg);
+        done = event_reg_unref_locked(reg);
+    }
+    g_mutex_unlock(&events_lock);
+    if (!found) {
+        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG,
+                     "could not find event callback %d for deletion", callback_id);
+        return -1;
+    }
+    event_reg_finish(done);
+    return 0;
+}
+
+void event_conn_forget(vireo_conn *conn)
+{
+    g_autoptr(GPtrArray) done = g_ptr_array_new();
+
+    g_mutex_lock(&events_lock);
+    for (guint i = 0; events_regs && i < events_regs->len;) {
+        event_reg *reg = g_ptr_array_index(events_regs, i);
+        event_reg *last;
+
+        if (reg->conn != conn) {
+            i++;
+            continue;
+        }
+        g_ptr_array_remove_index(events_regs, i);
+        last = event_reg_unref_locked(reg);
+        if (last)
+            g_ptr_array_add(done, last);
+    }
+    g_mutex_unlock(&events_lock);
+    for (guint i = 0; i < done->len; i++)
+        event_reg_finish(g_ptr_array_index(done, i));
+}
+
+static void event_call(event_reg *reg, const event_msg *msg)
+{
+    vireo_domain *dom = domain_handle_new(reg->conn, msg->name, msg->uuid, msg->dom_id);
+
+    if (msg->event_id == VIREO_DOMAIN_EVENT_ID_LIFECYCLE) {
+        vireo_domain_event_lifecycle_cb cb = (vireo_domain_event_lifecycle_cb)reg->cb;
+
+        cb(reg->conn, dom, msg->event, msg->detail, reg->opaque);
+    } else {
+        vireo_domain_event_generic_cb cb = (vireo_domain_event_generic_cb)reg->cb;
+
+        cb(reg->conn, dom, reg->opaque);
+    }
+    domain_handle_unref(dom);
+}
+
+/* The idle source: deliver msg if its registration still exists. */
+static gboolean event_dispatch(gpointer data)
+{
+    const event_msg *msg = data;
+    event_reg *reg, *done;
+
+    g_mutex_lock(&events_lock);
+    reg = event_find_locked(msg->reg_id);
+    /* the connection may be closing in another thread: then it is not
+     * used any more and its registrations are about to go */
+    if (reg && !conn_handle_ref_if_alive(reg->conn))
+        reg = NULL;
+    if (reg)
+        reg->refs++;
+    g_mutex_unlock(&events_lock);
+    if (!reg)
+        return G_SOURCE_REMOVE;
+
+    event_call(reg, msg);
+
+    /* drop the connection first: if this was its last reference, closing
+     * it removes the registration, and our reference keeps reg alive */
+    conn_handle_unref(reg->conn);
+    g_mutex_lock(&events_lock);
+    done = event_reg_unref_locked(reg);
+    g_mutex_unlock(&events_lock);
+    event_reg_finish(done);
+    return G_SOURCE_REMOVE;
+}
+
+static void event_emit(const void *source, int event_id, const char *name,
+                       const unsigned char uuid[VIREO_UUID_BUFLEN], int dom_id, int event,
+                       int detail)
+{
+    g_mutex_lock(&events_lock);
+    for (guint i = 0; events_regs && i < events_regs->len; i++) {
+        event_reg *reg = g_ptr_array_index(events_regs, i);
+        g_autoptr(GSource) idle = NULL;
+        event_msg *msg;
+
+        if (reg->source != source || reg->event_id != event_id)
+            continue;
+        if (reg->has_filter && memcmp(reg->filter_uuid, uuid, VIREO_UUID_BUFLEN) != 0)
+            continue;
+        msg = g_new0(event_msg, 1);
+        msg->reg_id = reg->id;
+        msg->event_id = event_id;
+        msg->name = g_strdup(name);
+        memcpy(msg->uuid, uuid, VIREO_UUID_BUFLEN);
+        msg->dom_id = dom_id;
+        msg->event = event;
+        msg->detail = detail;
+        idle = g_idle_source_new();
+        g_source_set_callback(idle, event_dispatch, msg, event_msg_free);
+        g_source_set_name(idle, "vireo-domain-event");
+        g_source_attach(idle, reg->ctx);
+    }
+    g_mutex_unlock(&events_lock);
+}
+
+void event_emit_lifecycle(const void *source, const char *name,
+                          const unsigned char uuid[VIREO_UUID_BUFLEN], int id, int event,
+                          int detail)
+{
+    event_emit(source, VIREO_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid, id, event, detail);
+}
+
+void event_emit_reboot(const void *source, const char *name,
+                       const unsigned char uuid[VIREO_UUID_BUFLEN], int id)
+{
+    event_emit(source, VIREO_DOMAIN_EVENT_ID_REBOOT, name, uuid, id, 0, 0);
+}
+
+static gboolean event_timeout_noop(gpointer data)
+{
+    (void)data;
+    return G_SOURCE_REMOVE;
+}
+
+void event_run_once(int timeout_ms)
+{
+    GMainContext *ctx = g_main_context_default();
+    g_autoptr(GSource) timer = NULL;
+
+    if (timeout_ms >= 0) {
+        /* wakes the blocking iteration when nothing else arrives */
+        timer = g_timeout_source_new(timeout_ms);
+        g_source_set_callback(timer, event_timeout_noop, NULL, NULL);
+        g_source_attach(timer, ctx);
+    }
+    g_main_context_iteration(ctx, TRUE);
+    if (timer)
+        g_source_destroy(timer);
+}

@@ -33,9 +33,25 @@ struct vireo_domain {
     int id;                      /* -1 when inactive */
 };
 
+/* A new connection handle with one reference, not yet bound to a
+ * driver.  Released with conn_handle_unref(). */
+vireo_conn *conn_handle_new(const char *uri, bool read_only);
+void conn_handle_ref(vireo_conn *conn);
+/* Take a reference unless the last one is already gone (the connection
+ * is closing); true when taken. */
+bool conn_handle_ref_if_alive(vireo_conn *conn);
+/* Drop a reference; the last one forgets conn's event registrations,
+ * calls the driver's conn_close and frees conn.  Returns the references
+ * still held. */
+int conn_handle_unref(vireo_conn *conn);
+
 /* A new domain handle holding a reference on conn.  Caller frees with
- * vireo_domain_free(). */
+ * vireo_domain_free() / domain_handle_unref(). */
 vireo_domain *domain_handle_new(vireo_conn *conn, const char *name,
                                 const unsigned char uuid[VIREO_UUID_BUFLEN], int id);
+void domain_handle_ref(vireo_domain *dom);
+/* Returns the references still held; the last one frees dom and drops
+ * its reference on the connection. */
+int domain_handle_unref(vireo_domain *dom);
 
 #endif

@@ -1,6 +1,261 @@
-/* stub, being written */
+/*
+ * domain_xml.c: test-domain-xml, the domain XML corpus test.
+ *
+ *   test-domain-xml              run the corpus under $VIREO_TOP/tests/xml
+ *   test-domain-xml --roundtrip FILE
+ *                                print FILE parsed and formatted, or the
+ *                                error (exit 1); used by test-virtinst.sh
+ *
+ * For each tests/xml/domain/NAME.xml: parse -> format equals NAME.out.xml
+ * (VIREO_REGENERATE=1 rewrites it), format -> parse -> format is the same,
+ * and the output validates against libvirt's domain.rng.  Each
+ * tests/xml/domain-bad/NAME.xml must fail with the code and message
+ * substring in NAME.err ("CODE substring").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
 #include "check.h"
-int main(void)
+#include "conf/domain_def.h"
+#include "util/error.h"
+#include "util/uuid.h"
+
+#define SCHEMA "/usr/share/libvirt/schemas/domain.rng"
+
+static char *error_text(void)
 {
+    const vireo_error *e = error_last();
+
+    return e ? g_strdup_printf("code %d: %s", e->code, e->message) : g_strdup("no error set");
+}
+
+static int roundtrip_main(const char *path)
+{
+    g_autofree char *xml = NULL;
+    g_autofree char *out = NULL;
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(domain_def) def = NULL;
+
+    if (!g_file_get_contents(path, &xml, NULL, &gerr)) {
+        fprintf(stderr, "error: %s\n", gerr->message);
+        return 1;
+    }
+    if (!(def = domain_def_parse(xml, 0))) {
+        g_autofree char *msg = error_text();
+
+        fprintf(stderr, "error: %s\n", msg);
+        return 1;
+    }
+    out = domain_def_format(def, VIREO_DOMAIN_XML_INACTIVE);
+    fputs(out, stdout);
+    return 0;
+}
+
+/* NAME.xml inputs of dir (not the NAME.out.xml outputs), sorted */
+static GPtrArray *list_inputs(const char *dir)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d)))
+        if (g_str_has_suffix(n, ".xml") && !g_str_has_suffix(n, ".out.xml"))
+            g_ptr_array_add(names, g_strdup(n));
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    return names;
+}
+
+/* parse, compare with the expected file, reparse; the output written
+ * under tmp for the schema check.  NULL when it could not be formatted. */
+static char *check_one(const char *dir, const char *name, const char *tmp, bool regen)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *stem = g_strndup(name, strlen(name) - 4);
+    g_autofree char *out_path = g_strdup_printf("%s/%s.out.xml", dir, stem);
+    g_autofree char *xml = NULL, *out = NULL, *expected = NULL, *again = NULL;
+    g_autoptr(domain_def) def = NULL;
+    g_autoptr(domain_def) def2 = NULL;
+    char *written;
+
+    g_file_get_contents(path, &xml, NULL, NULL);
+    def = xml ? domain_def_parse(xml, 0) : NULL;
+    if (!CHECK(def != NULL, "%s parses", name)) {
+        g_autofree char *msg = error_text();
+
+        NOTE("%s", msg);
+        return NULL;
+    }
+    out = domain_def_format(def, VIREO_DOMAIN_XML_INACTIVE);
+    if (regen)
+        g_file_set_contents(out_path, out, -1, NULL);
+    g_file_get_contents(out_path, &expected, NULL, NULL);
+    if (!CHECK(expected && strcmp(expected, out) == 0, "%s formats as %s.out.xml", name, stem))
+        NOTE("got:\n%s", out);
+    def2 = domain_def_parse(out, 0);
+    again = def2 ? domain_def_format(def2, VIREO_DOMAIN_XML_INACTIVE) : NULL;
+    if (!CHECK(again && strcmp(again, out) == 0, "%s: format -> parse -> format is identical",
+               name)) {
+        g_autofree char *msg = error_text();
+
+        NOTE("%s", again ? again : msg);
+    }
+    written = g_strdup_printf("%s/%s.xml", tmp, stem);
+    g_file_set_contents(written, out, -1, NULL);
+    return written;
+}
+
+/* One xmllint run over every output; its stderr says "FILE validates" or
+ * "FILE fails to validate" per file. */
+static void check_schema(GPtrArray *files)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autofree char *err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    int status = 0;
+
+    if (!g_file_test(SCHEMA, G_FILE_TEST_EXISTS) || !g_find_program_in_path("xmllint")) {
+        SKIP("schema validation", "xmllint or " SCHEMA " missing");
+        return;
+    }
+    g_ptr_array_add(argv, (char *)"xmllint");
+    g_ptr_array_add(argv, (char *)"--noout");
+    g_ptr_array_add(argv, (char *)"--relaxng");
+    g_ptr_array_add(argv, (char *)SCHEMA);
+    for (guint i = 0; i < files->len; i++)
+        g_ptr_array_add(argv, files->pdata[i]);
+    g_ptr_array_add(argv, NULL);
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                      &err, &status, &gerr)) {
+        CHECK(false, "xmllint runs: %s", gerr->message);
+        return;
+    }
+    for (guint i = 0; i < files->len; i++) {
+        g_autofree char *ok = g_strdup_printf("%s validates", (char *)files->pdata[i]);
+        g_autofree char *base = g_path_get_basename(files->pdata[i]);
+
+        if (!CHECK(strstr(err, ok) != NULL, "%s validates against domain.rng", base)) {
+            g_auto(GStrv) lines = g_strsplit(err, "\n", -1);
+
+            for (char **l = lines; *l; l++)
+                if (strstr(*l, files->pdata[i]))
+                    NOTE("%s", *l);
+        }
+    }
+}
+
+static void run_corpus(const char *top)
+{
+    g_autofree char *dir = g_build_filename(top, "tests", "xml", "domain", NULL);
+    g_autoptr(GPtrArray) names = list_inputs(dir);
+    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *tmp = g_dir_make_tmp("vireo-domain-xml-XXXXXX", NULL);
+    bool regen = g_strcmp0(g_getenv("VIREO_REGENERATE"), "1") == 0;
+
+    CHECK(names->len >= 40, "corpus has at least 40 domain XMLs (%u)", names->len);
+    for (guint i = 0; i < names->len; i++) {
+        char *w = check_one(dir, names->pdata[i], tmp, regen);
+
+        if (w)
+            g_ptr_array_add(written, w);
+    }
+    if (written->len)
+        check_schema(written);
+    for (guint i = 0; i < written->len; i++)
+        g_unlink(written->pdata[i]);
+    g_rmdir(tmp);
+}
+
+static void check_bad_one(const char *dir, const char *name)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *stem = g_strndup(name, strlen(name) - 4);
+    g_autofree char *err_path = g_strdup_printf("%s/%s.err", dir, stem);
+    g_autofree char *xml = NULL, *spec = NULL;
+    g_autoptr(domain_def) def = NULL;
+    const vireo_error *e;
+    char *sub;
+    int code;
+
+    g_file_get_contents(path, &xml, NULL, NULL);
+    if (!CHECK(g_file_get_contents(err_path, &spec, NULL, NULL), "%s has %s.err", name, stem))
+        return;
+    g_strchomp(spec);
+    code = (int)strtol(spec, &sub, 10);
+    while (*sub == ' ')
+        sub++;
+    error_reset();
+    def = domain_def_parse(xml ? xml : "", 0);
+    e = error_last();
+    if (!CHECK(!def && e && e->code == code && e->domain == VIREO_FROM_DOMAIN &&
+                   strstr(e->message, sub),
+               "%s is refused with code %d and '%s'", name, code, sub))
+        NOTE("got: %s", def ? "parsed fine" : e ? e->message : "no error");
+}
+
+static void run_bad(const char *top)
+{
+    g_autofree char *dir = g_build_filename(top, "tests", "xml", "domain-bad", NULL);
+    g_autoptr(GPtrArray) names = list_inputs(dir);
+
+    CHECK(names->len >= 10, "at least 10 kinds of bad domain XML (%u)", names->len);
+    for (guint i = 0; i < names->len; i++)
+        check_bad_one(dir, names->pdata[i]);
+}
+
+static const char live_xml[] =
+    "<domain type='kvm' id='7'>\n"
+    "  <name>live</name>\n"
+    "  <memory>65536</memory>\n"
+    "  <os><type>hvm</type></os>\n"
+    "</domain>\n";
+
+static void run_api_checks(void)
+{
+    g_autoptr(domain_def) a = domain_def_parse(live_xml, 0);
+    g_autoptr(domain_def) b = domain_def_parse(live_xml, 0);
+    g_autoptr(domain_def) live = domain_def_parse(live_xml, DOMAIN_PARSE_LIVE);
+    g_autoptr(domain_def) copy = NULL;
+    g_autofree char *fa = NULL, *fl = NULL, *fi = NULL, *fc = NULL;
+
+    if (!CHECK(a && b && live, "live sample parses"))
+        return;
+    CHECK(!uuid_is_null(a->uuid) && memcmp(a->uuid, b->uuid, VIREO_UUID_BUFLEN) != 0,
+          "a UUID is generated when absent, a new one each time");
+    CHECK(a->id == -1, "id='' is ignored without DOMAIN_PARSE_LIVE");
+    fa = domain_def_format(a, 0);
+    fl = domain_def_format(live, 0);
+    fi = domain_def_format(live, VIREO_DOMAIN_XML_INACTIVE);
+    CHECK(g_str_has_prefix(fl, "<domain type='kvm' id='7'>\n"), "live XML carries id='7'");
+    CHECK(g_str_has_prefix(fi, "<domain type='kvm'>\n"), "inactive XML has no id");
+    CHECK(g_str_has_prefix(fa, "<domain type='kvm'>\n"), "a definition without id has none");
+    copy = domain_def_copy(live);
+    fc = copy ? domain_def_format(copy, 0) : NULL;
+    CHECK(fc && strcmp(fc, fl) == 0 && copy->id == 7, "domain_def_copy is a faithful copy");
+    CHECK(domain_name_check("ok-name") == 0, "domain_name_check accepts a plain name");
+    CHECK(domain_name_check("a/b") < 0 && error_last()->code == VIREO_ERR_XML_ERROR,
+          "domain_name_check refuses '/'");
+    CHECK(domain_name_check("") < 0 && error_last()->code == VIREO_ERR_NO_NAME,
+          "domain_name_check refuses an empty name");
+}
+
+int main(int argc, char **argv)
+{
+    const char *top = g_getenv("VIREO_TOP");
+
+    if (argc == 3 && strcmp(argv[1], "--roundtrip") == 0)
+        return roundtrip_main(argv[2]);
+    if (argc != 1) {
+        fprintf(stderr, "usage: %s [--roundtrip FILE]\n", argv[0]);
+        return 2;
+    }
+    if (!top)
+        top = ".";
+    run_api_checks();
+    run_corpus(top);
+    run_bad(top);
     return check_exit();
 }

@@ -1,0 +1,149 @@
+/*
+ * cli.h: the vireo command-line shell, shared between its files.
+ *
+ * The CLI is a client of the public API (vireo/vireo.h) like any other:
+ * it never reaches into src/ internals.  Its commands, options, output
+ * layout and exit codes follow virsh's, so scripts written for virsh work.
+ */
+#ifndef VIREO_CLI_H
+#define VIREO_CLI_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include "vireo/vireo.h"
+
+/* The state of one vireo process.  Owns conn and uri. */
+typedef struct cli_ctl {
+    vireo_conn *conn;       /* NULL when not connected */
+    char *uri;              /* URI given with -c / connect; NULL: default */
+    bool readonly;          /* -r: open connections read-only */
+    bool quiet;             /* -q: no headers, no informational messages */
+    bool interactive;       /* running the shell */
+    bool want_quit;         /* quit/exit seen */
+} cli_ctl;
+
+typedef enum {
+    CLI_OPT_BOOL,       /* --flag */
+    CLI_OPT_DATA,       /* required; given by position or as --name VALUE */
+    CLI_OPT_STRING,     /* optional --name VALUE; may also come by position */
+    CLI_OPT_INT,        /* optional --name NUMBER; may also come by position */
+} cli_opt_type;
+
+/* Option flags */
+enum {
+    CLI_OPT_NAMED = 1 << 0,     /* never filled by position */
+};
+
+typedef struct cli_opt {
+    const char *name;
+    cli_opt_type type;
+    unsigned int flags;
+    const char *help;
+} cli_opt;
+
+#define CLI_MAX_OPTS 32
+
+/* The parsed options of one command.  Values point into the token list
+ * the parser owns; they live as long as the command runs. */
+typedef struct cli_args {
+    const struct cli_cmd *cmd;
+    const char *vals[CLI_MAX_OPTS];     /* NULL: not given; "" for a given bool */
+} cli_args;
+
+typedef bool (*cli_handler)(cli_ctl *ctl, const cli_args *args);
+
+typedef struct cli_cmd {
+    const char *name;
+    cli_handler handler;
+    const cli_opt *opts;        /* terminated by a { NULL } entry; may be NULL */
+    const char *summary;        /* one line, for NAME and the command list */
+    const char *description;    /* DESCRIPTION section; NULL: none */
+    bool needs_conn;
+    const char *group;          /* heading in the global help */
+} cli_cmd;
+
+/* --- cmd.c: the command table, the parser and the runner --- */
+const cli_cmd *cli_cmd_find(const char *name);
+/* Every command, NULL terminated, for help and completion. */
+const cli_cmd *const *cli_cmd_all(void);
+/* Run one command line (several commands separated by ';').  Returns
+ * true when the last command succeeded; a syntax error anywhere in the
+ * line runs nothing and returns false. */
+bool cli_run_line(cli_ctl *ctl, const char *line);
+/* Run the command formed by argv words (no quoting, no ';'). */
+bool cli_run_argv(cli_ctl *ctl, int argc, char **argv);
+/* Open ctl->conn with ctl->uri; prints virsh's error on failure. */
+bool cli_connect(cli_ctl *ctl);
+
+/* Accessors for handlers. */
+bool cli_arg_bool(const cli_args *args, const char *name);
+const char *cli_arg_str(const cli_args *args, const char *name);
+/* 0 absent, 1 given and valid (*value set), -1 malformed (error printed) */
+int cli_arg_int(const cli_args *args, const char *name, int *value);
+
+/* --- help.c --- */
+bool cli_help_command(const cli_cmd *cmd);
+void cli_help_global(void);
+bool cmd_help(cli_ctl *ctl, const cli_args *args);
+
+/* --- output.c --- */
+void cli_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Print the library's last error as "error: MESSAGE" if there is one,
+ * then clear it.  Returns whether one was printed. */
+bool cli_error_lib(void);
+/* Informational line suppressed by -q (virsh's vshPrintExtra). */
+void cli_print_extra(const cli_ctl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* A virsh-style table: columns padded to their widest cell. */
+typedef struct cli_table cli_table;
+cli_table *cli_table_new(guint ncols, ...);   /* headers, ncols of them */
+void cli_table_add(cli_table *t, ...);        /* ncols cells */
+void cli_table_print(cli_table *t, bool header);
+void cli_table_free(cli_table *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(cli_table, cli_table_free)
+
+/* Print a jansson value as one JSON document and release it. */
+struct json_t;
+bool cli_json_print(struct json_t *doc);
+
+/* --- domain helpers (cmd_domain.c) --- */
+enum { CLI_BY_ID = 1, CLI_BY_UUID = 2, CLI_BY_NAME = 4, CLI_BY_ANY = 7 };
+/* Look the domain up like virsh (id, then UUID, then name); prints
+ * "failed to get domain 'X'" and the library's reason on failure. */
+vireo_domain *cli_domain_lookup(cli_ctl *ctl, const char *what, unsigned int by);
+const char *cli_state_string(int state);
+const char *cli_reason_string(int state, int reason);
+
+/* --- the command handlers --- */
+bool cmd_list(cli_ctl *ctl, const cli_args *args);
+bool cmd_dominfo(cli_ctl *ctl, const cli_args *args);
+bool cmd_domstate(cli_ctl *ctl, const cli_args *args);
+bool cmd_dumpxml(cli_ctl *ctl, const cli_args *args);
+bool cmd_define(cli_ctl *ctl, const cli_args *args);
+bool cmd_undefine(cli_ctl *ctl, const cli_args *args);
+bool cmd_create(cli_ctl *ctl, const cli_args *args);
+bool cmd_start(cli_ctl *ctl, const cli_args *args);
+bool cmd_shutdown(cli_ctl *ctl, const cli_args *args);
+bool cmd_reboot(cli_ctl *ctl, const cli_args *args);
+bool cmd_destroy(cli_ctl *ctl, const cli_args *args);
+bool cmd_suspend(cli_ctl *ctl, const cli_args *args);
+bool cmd_resume(cli_ctl *ctl, const cli_args *args);
+bool cmd_autostart(cli_ctl *ctl, const cli_args *args);
+bool cmd_domid(cli_ctl *ctl, const cli_args *args);
+bool cmd_domname(cli_ctl *ctl, const cli_args *args);
+bool cmd_domuuid(cli_ctl *ctl, const cli_args *args);
+bool cmd_nodeinfo(cli_ctl *ctl, const cli_args *args);
+bool cmd_capabilities(cli_ctl *ctl, const cli_args *args);
+bool cmd_version(cli_ctl *ctl, const cli_args *args);
+bool cmd_hostname(cli_ctl *ctl, const cli_args *args);
+bool cmd_uri(cli_ctl *ctl, const cli_args *args);
+bool cmd_connect(cli_ctl *ctl, const cli_args *args);
+bool cmd_quit(cli_ctl *ctl, const cli_args *args);
+bool cmd_event(cli_ctl *ctl, const cli_args *args);
+
+/* --- shell.c --- */
+/* Read commands from stdin: readline with history on a terminal, plain
+ * lines otherwise.  Returns the process exit status. */
+int cli_shell_run(cli_ctl *ctl);
+
+#endif

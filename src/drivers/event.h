@@ -1,0 +1,48 @@
+/*
+ * event.h: domain event registrations and their delivery.
+ *
+ * A driver emits an event for a source (an opaque key naming what the
+ * event belongs to, e.g. one test node shared by several connections).
+ * Every registration made for that source whose filter matches receives
+ * it later, from an idle source on the GMainContext that was the
+ * registering thread's default, never inside the call that caused it.
+ *
+ * Lock order: a driver may emit while holding its own lock; event.c
+ * never calls back into a driver and never runs a callback with its own
+ * lock held.
+ */
+#ifndef VIREO_DRIVERS_EVENT_H
+#define VIREO_DRIVERS_EVENT_H
+
+#include "vireo/vireo.h"
+#include "drivers/handles.h"
+
+/* Register cb on conn for events of source (dom NULL: every domain).
+ * conn is borrowed: event_conn_forget() must run before it is freed.
+ * Returns the callback id (>= 0), or -1 with an error. */
+int event_register(vireo_conn *conn, const void *source, vireo_domain *dom, int event_id,
+                   void (*cb)(void), void *opaque, vireo_free_cb freecb);
+
+/* Remove the registration callback_id of conn.  Its free callback runs
+ * now, or when a running delivery of it returns.  -1 with an error when
+ * no such registration exists. */
+int event_deregister(vireo_conn *conn, int callback_id);
+
+/* Remove every registration of conn (the connection is closing). */
+void event_conn_forget(vireo_conn *conn);
+
+/* Queue a lifecycle event (VIREO_DOMAIN_EVENT_*, detail) of the domain
+ * named by name/uuid/id for every matching registration of source. */
+void event_emit_lifecycle(const void *source, const char *name,
+                          const unsigned char uuid[VIREO_UUID_BUFLEN], int id, int event,
+                          int detail);
+
+/* Queue a reboot event (VIREO_DOMAIN_EVENT_ID_REBOOT). */
+void event_emit_reboot(const void *source, const char *name,
+                       const unsigned char uuid[VIREO_UUID_BUFLEN], int id);
+
+/* Iterate the global default main context once, waiting at most
+ * timeout_ms (-1: no limit). */
+void event_run_once(int timeout_ms);
+
+#endif
