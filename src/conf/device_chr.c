@@ -1,6 +1,6 @@
 /*
  * device_chr.c: character devices (<serial>, <parallel>, <console>,
- * <channel>) and the chardev part of an rng egd backend.
+ * <channel>, <redirdev>) and the chardev part of an rng egd backend.
  */
 #include <string.h>
 
@@ -259,4 +259,60 @@ void dev_chr_free(gpointer p)
     g_free(chr->log_append);
     dev_info_clear(&chr->info);
     g_free(chr);
+}
+
+/* ---- redirdev ---- */
+
+device_redirdev *dev_redirdev_parse(xml_doc *d, xmlNode *node, unsigned int flags)
+{
+    static const char *const buses[] = { "usb", NULL };
+    device_redirdev *r = g_new0(device_redirdev, 1);
+
+    r->chr = g_new0(device_chr, 1);
+    r->chr->target_port = -1;
+    /* a chardev without a <target>: that stays unread, hence refused */
+    if (dev_attr_choice(d, node, "bus", buses, &r->bus) < 0 ||
+        dev_chr_source_parse(d, node, r->chr, "redirdev", flags) < 0 ||
+        dev_info_parse(d, node, &r->chr->info, flags) < 0)
+        goto error;
+    if (!type_is(r->chr, "spicevmc") && !type_is(r->chr, "tcp")) {
+        xml_report_invalid(d, node, "type", r->chr->type);
+        goto error;
+    }
+    if (!r->bus)
+        r->bus = g_strdup("usb");
+    return r;
+error:
+    dev_redirdev_free(r);
+    return NULL;
+}
+
+void dev_redirdev_format(xml_buf *b, const device_redirdev *r, unsigned int flags)
+{
+    dev_elem e;
+
+    dev_elem_open(&e, b);
+    xbuf_attr(&e.attrs, "bus", r->bus);
+    xbuf_attr(&e.attrs, "type", r->chr->type);
+    dev_chr_source_format(&e.kids, r->chr, flags);
+    dev_info_format(&e.kids, &r->chr->info, flags);
+    /* libvirt writes a redirdev without children as an open and a close tag */
+    if (xbuf_empty(&e.kids)) {
+        xbuf_add(b, "<redirdev%s>\n</redirdev>\n", e.attrs.str->str);
+        xbuf_clear(&e.attrs);
+        xbuf_clear(&e.kids);
+        return;
+    }
+    dev_elem_close(&e, b, "redirdev");
+}
+
+void dev_redirdev_free(gpointer p)
+{
+    device_redirdev *r = p;
+
+    if (!r)
+        return;
+    g_free(r->bus);
+    dev_chr_free(r->chr);
+    g_free(r);
 }

@@ -4,7 +4,7 @@
  * One struct per device kind, kept in one array per kind, because libvirt
  * writes devices grouped by kind in a fixed order (emulator, disk,
  * controller, filesystem, interface, serial, parallel, console, channel,
- * input, tpm, graphics, sound, video, hostdev, watchdog, memballoon, rng,
+ * input, tpm, graphics, sound, video, hostdev, redirdev, watchdog, memballoon, rng,
  * panic).  Each array owns its elements; each element owns its strings.
  * Strings are g_malloc'd; NULL = absent.
  */
@@ -206,6 +206,13 @@ typedef struct device_hostdev {
     device_info info;
 } device_hostdev;
 
+/* <redirdev bus='usb' type=...>: a character device source forwarded as a
+ * USB device (spicevmc from SPICE clients, or tcp) */
+typedef struct device_redirdev {
+    char *bus;              /* usb */
+    device_chr *chr;        /* type, source, protocol, boot order, address */
+} device_redirdev;
+
 typedef struct device_watchdog {
     char *model;            /* i6300esb, ib700, diag288, itco */
     char *action;           /* reset, shutdown, poweroff, pause, none, dump, inject-nmi */
@@ -265,6 +272,7 @@ typedef struct domain_devices {
     GPtrArray *sounds;       /* device_sound * */
     GPtrArray *videos;       /* device_video * */
     GPtrArray *hostdevs;     /* device_hostdev * */
+    GPtrArray *redirdevs;    /* device_redirdev * */
     GPtrArray *watchdogs;    /* device_watchdog * */
     device_memballoon *memballoon; /* NULL: absent */
     GPtrArray *rngs;         /* device_rng * */

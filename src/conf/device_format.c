@@ -155,6 +155,7 @@ void devices_format(xml_buf *b, const domain_devices *devs, unsigned int flags)
     format_kind(&kids, devs->sounds, dev_sound_format, flags);
     format_kind(&kids, devs->videos, dev_video_format, flags);
     format_kind(&kids, devs->hostdevs, dev_hostdev_format, flags);
+    format_kind(&kids, devs->redirdevs, dev_redirdev_format, flags);
     format_kind(&kids, devs->watchdogs, dev_watchdog_format, flags);
     if (devs->memballoon)
         dev_memballoon_format(&kids, devs->memballoon, flags);

@@ -299,6 +299,7 @@ static void devices_init(domain_devices *devs)
     devs->sounds = g_ptr_array_new_with_free_func(dev_sound_free);
     devs->videos = g_ptr_array_new_with_free_func(dev_video_free);
     devs->hostdevs = g_ptr_array_new_with_free_func(dev_hostdev_free);
+    devs->redirdevs = g_ptr_array_new_with_free_func(dev_redirdev_free);
     devs->watchdogs = g_ptr_array_new_with_free_func(dev_watchdog_free);
     devs->rngs = g_ptr_array_new_with_free_func(dev_rng_free);
     devs->panics = g_ptr_array_new_with_free_func(dev_panic_free);
@@ -384,6 +385,7 @@ static int parse_all(xml_doc *d, xmlNode *node, domain_devices *devs, unsigned i
     PARSE_KIND(d, node, "sound", dev_sound_parse, devs->sounds, flags);
     PARSE_KIND(d, node, "video", dev_video_parse, devs->videos, flags);
     PARSE_KIND(d, node, "hostdev", dev_hostdev_parse, devs->hostdevs, flags);
+    PARSE_KIND(d, node, "redirdev", dev_redirdev_parse, devs->redirdevs, flags);
     PARSE_KIND(d, node, "watchdog", dev_watchdog_parse, devs->watchdogs, flags);
     if (devs->watchdogs->len > 1) {
         /* libvirt 9.0's rule */
@@ -411,7 +413,7 @@ void devices_clear(domain_devices *devs)
         &devs->disks, &devs->controllers, &devs->filesystems, &devs->interfaces,
         &devs->serials, &devs->parallels, &devs->consoles, &devs->channels,
         &devs->inputs, &devs->tpms, &devs->graphics, &devs->sounds,
-        &devs->videos, &devs->hostdevs, &devs->watchdogs, &devs->rngs, &devs->panics,
+        &devs->videos, &devs->hostdevs, &devs->redirdevs, &devs->watchdogs, &devs->rngs, &devs->panics,
     };
 
     g_clear_pointer(&devs->emulator, g_free);

@@ -82,6 +82,9 @@ int dev_chr_source_parse(xml_doc *d, xmlNode *node, device_chr *chr, const char 
 void dev_chr_source_format(xml_buf *b, const device_chr *chr, unsigned int flags);
 device_chr *dev_chr_copy(const device_chr *chr);
 void dev_chr_free(gpointer p);
+device_redirdev *dev_redirdev_parse(xml_doc *d, xmlNode *node, unsigned int flags);
+void dev_redirdev_format(xml_buf *b, const device_redirdev *r, unsigned int flags);
+void dev_redirdev_free(gpointer p);
 
 device_graphics *dev_graphics_parse(xml_doc *d, xmlNode *node, unsigned int flags);
 void dev_graphics_format(xml_buf *b, const device_graphics *g, unsigned int flags);

@@ -364,6 +364,9 @@ static bool devices_have_boot_order(const domain_devices *devs)
     for (guint i = 0; devs->hostdevs && i < devs->hostdevs->len; i++)
         if (((device_hostdev *)devs->hostdevs->pdata[i])->info.boot_order)
             return true;
+    for (guint i = 0; devs->redirdevs && i < devs->redirdevs->len; i++)
+        if (((device_redirdev *)devs->redirdevs->pdata[i])->chr->info.boot_order)
+            return true;
     return false;
 }
 
