@@ -115,9 +115,10 @@ static void check_schema(GPtrArray *files)
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_autofree char *err = NULL;
     g_autoptr(GError) gerr = NULL;
+    g_autofree char *xmllint = g_find_program_in_path("xmllint");
     int status = 0;
 
-    if (!g_file_test(SCHEMA, G_FILE_TEST_EXISTS) || !g_find_program_in_path("xmllint")) {
+    if (!g_file_test(SCHEMA, G_FILE_TEST_EXISTS) || !xmllint) {
         SKIP("schema validation", "xmllint or " SCHEMA " missing");
         return;
     }
