@@ -1,12 +1,20 @@
 # vireo: the two commands a newcomer needs are `make run` and `make test`.
 # Both install missing Debian packages, build, and do their job.
+#
+#   make test              the suite on the plain build, then again on an
+#                          ASan+UBSan build (build-asan/)
+#   make test SANITIZE=1   the suite on the ASan+UBSan build only
+#   make test SANITIZE=0   the suite on the plain build only
 
-BUILD ?= build
 SANITIZE ?=
+ASAN_OPTS := -Db_sanitize=address,undefined -Db_lundef=false
 
 ifeq ($(SANITIZE),1)
-BUILD := build-asan
-MESON_OPTS := -Db_sanitize=address,undefined -Db_lundef=false
+TEST_BUILDS := build-asan
+else ifeq ($(SANITIZE),0)
+TEST_BUILDS := build
+else
+TEST_BUILDS := build build-asan
 endif
 
 .PHONY: all deps build test run clean
@@ -16,19 +24,25 @@ all: build
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/build.ninja:
+build/build.ninja:
 	@scripts/deps.sh
-	meson setup $(BUILD) $(MESON_OPTS) >/dev/null
+	meson setup build >/dev/null
 
-build: $(BUILD)/build.ninja
-	@ninja -C $(BUILD) | grep -v '^ninja: no work to do' || true
-	@ninja -C $(BUILD) >/dev/null
+build-asan/build.ninja:
+	@scripts/deps.sh
+	meson setup build-asan $(ASAN_OPTS) >/dev/null
 
-test: deps build
-	@tests/run $(BUILD)
+build: build/build.ninja
+	@ninja -C build >/dev/null || ninja -C build
+
+build-asan: build-asan/build.ninja
+	@ninja -C build-asan >/dev/null || ninja -C build-asan
+
+test: deps $(TEST_BUILDS)
+	@tests/run $(TEST_BUILDS)
 
 run: deps build
-	@scripts/run-demo.sh $(BUILD)
+	@scripts/run-demo.sh build
 
 clean:
 	rm -rf build build-asan .vireo

@@ -51,15 +51,17 @@ import libvirt
 libvirt.virEventRegisterDefaultImpl()
 threading.Thread(target=lambda: [libvirt.virEventRunDefaultImpl() for _ in iter(int, 1)],
                  daemon=True).start()
-from virtinst import diskbackend, virtinstall
+from virtinst import cli, diskbackend, virtinstall
 diskbackend.manage_path = lambda conn, path: (os.path.abspath(path) if path else None, None, None)
-infile, outdir = sys.argv[1], sys.argv[2]
+infile, outdir, uri = sys.argv[1], sys.argv[2], sys.argv[3]
+# one connection for every set: each new embedded driver probes QEMU again (~20 s here)
+conn = cli.getConnection(uri)
 for i, line in enumerate(open(infile)):
     with open("%s/%02d.xml" % (outdir, i), "w") as out:
         saved, sys.stdout = sys.stdout, out
         try:
             sys.argv = ["virt-install"] + shlex.split(line)
-            virtinstall.main()
+            virtinstall.main(conn=conn)
         except SystemExit:
             pass
         except Exception as e:
@@ -81,7 +83,7 @@ $common --name plain --virt-type kvm --memory 1024 --os-variant linux2022 --impo
 EOF
 
 if ! unshare -m sh -c "mount --bind '$tmp/passwd' /etc/passwd && mount --bind '$tmp/group' /etc/group &&
-        exec timeout 300 /usr/bin/python3 '$tmp/wrap.py' '$tmp/sets' '$tmp/out'" >"$tmp/log" 2>&1; then
+        exec timeout 300 /usr/bin/python3 '$tmp/wrap.py' '$tmp/sets' '$tmp/out' '$uri'" >"$tmp/log" 2>&1; then
     note "$(grep -v '^20..-' "$tmp/log" | tail -5)"
 fi
 if ! grep -q '<domain' "$tmp"/out/*.xml 2>/dev/null; then
