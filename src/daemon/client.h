@@ -1,0 +1,43 @@
+/*
+ * client.h: one client of vireod, as the procedure handlers see it.
+ *
+ * The daemon owns every daemon_client (one per accepted socket); handlers
+ * borrow it for the duration of a call.  All functions are thread-safe:
+ * several calls of one client may run at once on different workers.
+ */
+#ifndef VIREO_DAEMON_CLIENT_H
+#define VIREO_DAEMON_CLIENT_H
+
+#include <stdbool.h>
+
+#include "vireo/vireo.h"
+
+typedef struct daemon_client daemon_client;
+
+/* The client's open connection (borrowed), NULL before CONNECT_OPEN. */
+vireo_conn *daemon_client_conn(daemon_client *c);
+
+/* CONNECT_OPEN: open uri (NULL or "": the daemon's default) with the
+ * in-process drivers only, read-only when the client came in on the
+ * read-only socket.  0, or -1 with the error set. */
+int daemon_client_open(daemon_client *c, const char *uri, unsigned int flags);
+
+/* CONNECT_CLOSE: drop the connection and every event registration. */
+int daemon_client_close(daemon_client *c);
+
+/* The client came in on the read-only socket. */
+bool daemon_client_read_only(daemon_client *c);
+
+/* CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: deliver event_id events (of
+ * dom, or every domain when NULL) to this client as MESSAGE packets
+ * carrying the returned callback id.  0, or -1 with the error set. */
+int daemon_client_event_register(daemon_client *c, int event_id, vireo_domain *dom,
+                                 int *callback_id);
+/* CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY */
+int daemon_client_event_deregister(daemon_client *c, int callback_id);
+
+/* CONNECT_REGISTER_CLOSE_CALLBACK / UNREGISTER: whether the client wants
+ * to hear when the connection closes under it. */
+void daemon_client_set_close_callback(daemon_client *c, bool wanted);
+
+#endif

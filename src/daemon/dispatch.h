@@ -1,0 +1,41 @@
+/*
+ * dispatch.h: how vireod turns one CALL into one REPLY.
+ *
+ * The table of procedures is generated at build time from
+ * src/rpc/remote_protocol.x by src/rpc/gen_rpc.py (dispatch_gen.c), plus
+ * the procedures marked "@generate: client" or "none" there, written by
+ * hand in dispatch_special.c.  The daemon's worker looks a call up, checks
+ * what the entry says (connection open, read-only socket), decodes the
+ * arguments, runs fn, and encodes ret or the thread's error.
+ */
+#ifndef VIREO_DAEMON_DISPATCH_H
+#define VIREO_DAEMON_DISPATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <rpc/rpc.h>
+
+#include "daemon/client.h"
+#include "rpc/packet.h"
+
+typedef struct dispatch_proc {
+    const char *name;           /* "DOMAIN_SUSPEND" */
+    xdrproc_t args_filter;      /* xdr_void when none */
+    size_t args_size;
+    xdrproc_t ret_filter;       /* xdr_void when none */
+    size_t ret_size;
+    /* Run the call: args decoded, ret zeroed.  0 with ret filled, or -1
+     * with the thread's error set (util/error.h).  Runs on a worker
+     * thread, never on the event loop. */
+    int (*fn)(daemon_client *client, const rpc_header *hdr, void *args, void *ret);
+    bool needs_conn;            /* refused until CONNECT_OPEN succeeded */
+    bool read_only;             /* allowed on the read-only socket */
+    bool high_priority;         /* may run even when every worker is busy */
+} dispatch_proc;
+
+/* The entry for a procedure of the remote program, or NULL when vireo
+ * does not implement it (the caller answers VIREO_ERR_NO_SUPPORT and the
+ * connection stays up). */
+const dispatch_proc *dispatch_remote_lookup(int proc);
+
+#endif

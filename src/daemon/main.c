@@ -1,0 +1,5 @@
+/* main.c: stub, being written */
+int main(void)
+{
+    return 0;
+}

@@ -1,0 +1,2 @@
+/* remote_driver.c: stub, being written */
+#include <glib.h>

@@ -1,0 +1,2 @@
+/* packet.c: stub, being written */
+#include "rpc/packet.h"
