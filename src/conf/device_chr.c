@@ -37,7 +37,7 @@ static bool type_is(const device_chr *chr, const char *t)
 static int source_parse(xml_doc *d, xmlNode *src, device_chr *chr)
 {
     if (type_is(chr, "tcp") || type_is(chr, "udp") || type_is(chr, "unix")) {
-        if (dev_attr_choice(d, src, "mode", modes, &chr->source_mode) < 0)
+        if (xml_attr_choice(d, src, "mode", modes, &chr->source_mode) < 0)
             return -1;
     }
     if (type_is(chr, "tcp") || type_is(chr, "udp")) {
@@ -47,7 +47,7 @@ static int source_parse(xml_doc *d, xmlNode *src, device_chr *chr)
                !type_is(chr, "vc")) {
         chr->source_path = xml_attr(d, src, "path");
     }
-    if (type_is(chr, "file") && dev_attr_choice(d, src, "append", onoff, &chr->source_append) < 0)
+    if (type_is(chr, "file") && xml_attr_choice(d, src, "append", onoff, &chr->source_append) < 0)
         return -1;
     return 0;
 }
@@ -58,7 +58,7 @@ int dev_chr_source_parse(xml_doc *d, xmlNode *node, device_chr *chr, const char 
     xmlNode *src, *x;
 
     (void)flags;
-    if (dev_attr_choice(d, node, "type", chr_types, &chr->type) < 0)
+    if (xml_attr_choice(d, node, "type", chr_types, &chr->type) < 0)
         return -1;
     if (!chr->type)
         chr->type = g_strdup("pty");
@@ -84,13 +84,13 @@ int dev_chr_source_parse(xml_doc *d, xmlNode *node, device_chr *chr, const char 
     if ((type_is(chr, "tcp") || type_is(chr, "unix")) && !chr->source_mode && src)
         chr->source_mode = g_strdup("connect");
     if ((x = xml_child(d, node, "protocol")) &&
-        dev_attr_choice(d, x, "type", protocols, &chr->protocol) < 0)
+        xml_attr_choice(d, x, "type", protocols, &chr->protocol) < 0)
         return -1;
     if (type_is(chr, "tcp") && !chr->protocol)
         chr->protocol = g_strdup("raw");
     if ((x = xml_child(d, node, "log"))) {
         chr->log_file = xml_attr(d, x, "file");
-        if (dev_attr_choice(d, x, "append", onoff, &chr->log_append) < 0)
+        if (xml_attr_choice(d, x, "append", onoff, &chr->log_append) < 0)
             return -1;
     }
     (void)kind;
@@ -113,18 +113,18 @@ static int target_parse(xml_doc *d, xmlNode *node, device_chr *chr, const char *
         }
         return 0;
     }
-    if (types && dev_attr_choice(d, t, "type", types, &chr->target_type) < 0)
+    if (types && xml_attr_choice(d, t, "type", types, &chr->target_type) < 0)
         return -1;
     if (strcmp(kind, "channel") == 0) {
         chr->target_name = xml_attr(d, t, "name");
-        if (dev_attr_choice(d, t, "state", channel_states, &chr->target_state) < 0)
+        if (xml_attr_choice(d, t, "state", channel_states, &chr->target_state) < 0)
             return -1;
         return 0;
     }
     if (xml_attr_int(d, t, "port", &chr->target_port) < 0)
         return -1;
     if (strcmp(kind, "serial") == 0 && (m = xml_child(d, t, "model")) &&
-        dev_attr_choice(d, m, "name", serial_models, &chr->target_model) < 0)
+        xml_attr_choice(d, m, "name", serial_models, &chr->target_model) < 0)
         return -1;
     return 0;
 }
@@ -271,7 +271,7 @@ device_redirdev *dev_redirdev_parse(xml_doc *d, xmlNode *node, unsigned int flag
     r->chr = g_new0(device_chr, 1);
     r->chr->target_port = -1;
     /* a chardev without a <target>: that stays unread, hence refused */
-    if (dev_attr_choice(d, node, "bus", buses, &r->bus) < 0 ||
+    if (xml_attr_choice(d, node, "bus", buses, &r->bus) < 0 ||
         dev_chr_source_parse(d, node, r->chr, "redirdev", flags) < 0 ||
         dev_info_parse(d, node, &r->chr->info, flags) < 0)
         goto error;

@@ -70,7 +70,7 @@ static int ctrl_parse_body(xml_doc *d, xmlNode *node, device_controller *c, unsi
     const char *const *models;
     xmlNode *x;
 
-    if (dev_attr_choice(d, node, "type", ctrl_types, &c->type) < 0)
+    if (xml_attr_choice(d, node, "type", ctrl_types, &c->type) < 0)
         return -1;
     if (!c->type)
         c->type = g_strdup("ide");
@@ -78,7 +78,7 @@ static int ctrl_parse_body(xml_doc *d, xmlNode *node, device_controller *c, unsi
         return -1;
     models = ctrl_models(c->type);
     if (models) {
-        if (dev_attr_choice(d, node, "model", models, &c->model) < 0)
+        if (xml_attr_choice(d, node, "model", models, &c->model) < 0)
             return -1;
     } else if ((c->model = xml_attr(d, node, "model"))) {
         xml_report_invalid(d, node, "model", c->model);

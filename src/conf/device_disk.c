@@ -136,7 +136,7 @@ static int disk_source_parse(xml_doc *d, xmlNode *node, device_disk *disk)
     } else {
         g_autoptr(GPtrArray) hosts = NULL;
 
-        if (dev_attr_choice(d, src, "protocol", disk_protocols, &disk->source_protocol) < 0)
+        if (xml_attr_choice(d, src, "protocol", disk_protocols, &disk->source_protocol) < 0)
             return -1;
         if (!disk->source_protocol) {
             xml_report_missing(d, src, "attribute 'protocol'");
@@ -150,7 +150,7 @@ static int disk_source_parse(xml_doc *d, xmlNode *node, device_disk *disk)
             g_ptr_array_add(disk->source_hosts, h);
             h->name = xml_attr(d, hosts->pdata[i], "name");
             if (dev_attr_number(d, hosts->pdata[i], "port", &h->port) < 0 ||
-                dev_attr_choice(d, hosts->pdata[i], "transport", host_transports,
+                xml_attr_choice(d, hosts->pdata[i], "transport", host_transports,
                                 &h->transport) < 0)
                 return -1;
             h->socket = xml_attr(d, hosts->pdata[i], "socket");
@@ -171,9 +171,9 @@ static int disk_driver_parse(xml_doc *d, xmlNode *node, device_disk *disk)
         xml_report_invalid(d, drv, "type", disk->driver_type);
         return -1;
     }
-    if (dev_attr_choice(d, drv, "cache", disk_caches, &disk->driver_cache) < 0 ||
-        dev_attr_choice(d, drv, "io", disk_ios, &disk->driver_io) < 0 ||
-        dev_attr_choice(d, drv, "discard", disk_discards, &disk->driver_discard) < 0)
+    if (xml_attr_choice(d, drv, "cache", disk_caches, &disk->driver_cache) < 0 ||
+        xml_attr_choice(d, drv, "io", disk_ios, &disk->driver_io) < 0 ||
+        xml_attr_choice(d, drv, "discard", disk_discards, &disk->driver_discard) < 0)
         return -1;
     return 0;
 }
@@ -200,8 +200,8 @@ static int disk_target_parse(xml_doc *d, xmlNode *node, device_disk *disk)
                      DEV_LINE(t));
         return -1;
     }
-    if (dev_attr_choice(d, t, "bus", disk_buses, &disk->target_bus) < 0 ||
-        dev_attr_choice(d, t, "tray", trays, &disk->target_tray) < 0)
+    if (xml_attr_choice(d, t, "bus", disk_buses, &disk->target_bus) < 0 ||
+        xml_attr_choice(d, t, "tray", trays, &disk->target_tray) < 0)
         return -1;
     if (!disk->target_bus)
         disk->target_bus = g_strdup(disk_default_bus(disk));
@@ -227,8 +227,8 @@ static int disk_parse_body(xml_doc *d, xmlNode *node, device_disk *disk, unsigne
 {
     xmlNode *c;
 
-    if (dev_attr_choice(d, node, "type", disk_types, &disk->type) < 0 ||
-        dev_attr_choice(d, node, "device", disk_devices, &disk->device) < 0)
+    if (xml_attr_choice(d, node, "type", disk_types, &disk->type) < 0 ||
+        xml_attr_choice(d, node, "device", disk_devices, &disk->device) < 0)
         return -1;
     if (!disk->type)
         disk->type = g_strdup("file");

@@ -37,7 +37,7 @@ static int listens_parse(xml_doc *d, xmlNode *node, device_graphics *g)
         device_graphics_listen *l = g_new0(device_graphics_listen, 1);
 
         g_ptr_array_add(g->listens, l);
-        if (dev_attr_choice(d, n, "type", listen_types, &l->type) < 0)
+        if (xml_attr_choice(d, n, "type", listen_types, &l->type) < 0)
             return -1;
         if (!l->type) {
             xml_report_missing(d, n, "attribute 'type'");
@@ -74,7 +74,7 @@ static int ports_parse(xml_doc *d, xmlNode *node, device_graphics *g)
     bool vnc = strcmp(g->type, "vnc") == 0;
 
     if (has_port < 0 || xml_attr_int(d, node, "tlsPort", &g->tls_port) < 0 ||
-        dev_attr_choice(d, node, "autoport", yesno, &g->autoport) < 0)
+        xml_attr_choice(d, node, "autoport", yesno, &g->autoport) < 0)
         return -1;
     if (g->port == -1 || g->tls_port == -1 || (vnc && has_port == 0 && !g->autoport)) {
         g_free(g->autoport);
@@ -93,7 +93,7 @@ static int gfx_parse_body(xml_doc *d, xmlNode *node, device_graphics *g, unsigne
 {
     xmlNode *x;
 
-    if (dev_attr_choice(d, node, "type", gfx_types, &g->type) < 0)
+    if (xml_attr_choice(d, node, "type", gfx_types, &g->type) < 0)
         return -1;
     if (!g->type) {
         xml_report_missing(d, node, "attribute 'type'");
@@ -116,7 +116,7 @@ static int gfx_parse_body(xml_doc *d, xmlNode *node, device_graphics *g, unsigne
         g_ptr_array_add(g->listens, l);
     }
     if (strcmp(g->type, "spice") == 0 && (x = xml_child(d, node, "image")) &&
-        dev_attr_choice(d, x, "compression", compressions, &g->image_compression) < 0)
+        xml_attr_choice(d, x, "compression", compressions, &g->image_compression) < 0)
         return -1;
     return dev_info_parse(d, node, &g->info, flags);
 }
@@ -214,14 +214,14 @@ static int video_model_parse(xml_doc *d, xmlNode *m, device_video *v)
     bool primary = false;
     xmlNode *acc;
 
-    if (dev_attr_choice(d, m, "type", video_types, &v->model_type) < 0 ||
+    if (xml_attr_choice(d, m, "type", video_types, &v->model_type) < 0 ||
         xml_attr_uint(d, m, "ram", &v->ram) < 0 || xml_attr_uint(d, m, "vram", &v->vram) < 0 ||
         xml_attr_uint(d, m, "vgamem", &v->vgamem) < 0 ||
         xml_attr_uint(d, m, "heads", &v->heads) < 0 || xml_attr_bool(d, m, "primary", &primary) < 0)
         return -1;
     v->primary = primary;
     if ((acc = xml_child(d, m, "acceleration")) &&
-        dev_attr_choice(d, acc, "accel3d", (const char *const[]){ "yes", "no", NULL },
+        xml_attr_choice(d, acc, "accel3d", (const char *const[]){ "yes", "no", NULL },
                         &v->accel3d) < 0)
         return -1;
     return 0;

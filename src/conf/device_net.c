@@ -58,7 +58,7 @@ static int net_source_parse(xml_doc *d, xmlNode *node, device_interface *net)
         net->source_bridge = xml_attr(d, s, "bridge");
     } else if (strcmp(net->type, "direct") == 0) {
         net->source_dev = xml_attr(d, s, "dev");
-        if (dev_attr_choice(d, s, "mode", direct_modes, &net->source_mode) < 0)
+        if (xml_attr_choice(d, s, "mode", direct_modes, &net->source_mode) < 0)
             return -1;
     }
     /* user and ethernet take no <source>: left unread, so refused */
@@ -85,7 +85,7 @@ static int net_virtualport_parse(xml_doc *d, xmlNode *node, device_interface *ne
 
     if (!v)
         return 0;
-    if (dev_attr_choice(d, v, "type", vport_types, &net->virtualport_type) < 0)
+    if (xml_attr_choice(d, v, "type", vport_types, &net->virtualport_type) < 0)
         return -1;
     if ((p = xml_child(d, v, "parameters"))) {
         for (xmlAttr *a = p->properties; a; a = a->next) {
@@ -111,8 +111,8 @@ static int net_model_driver_parse(xml_doc *d, xmlNode *node, device_interface *n
         }
     }
     if ((x = xml_child(d, node, "driver"))) {
-        if (dev_attr_choice(d, x, "name", driver_names, &net->driver_name) < 0 ||
-            dev_attr_choice(d, x, "txmode", txmodes, &net->driver_txmode) < 0 ||
+        if (xml_attr_choice(d, x, "name", driver_names, &net->driver_name) < 0 ||
+            xml_attr_choice(d, x, "txmode", txmodes, &net->driver_txmode) < 0 ||
             dev_attr_number(d, x, "queues", &net->driver_queues) < 0 ||
             dev_attr_number(d, x, "rx_queue_size", &net->driver_rx_queue_size) < 0 ||
             dev_attr_number(d, x, "tx_queue_size", &net->driver_tx_queue_size) < 0)
@@ -125,7 +125,7 @@ static int net_parse_body(xml_doc *d, xmlNode *node, device_interface *net, unsi
 {
     xmlNode *x;
 
-    if (dev_attr_choice(d, node, "type", net_types, &net->type) < 0)
+    if (xml_attr_choice(d, node, "type", net_types, &net->type) < 0)
         return -1;
     if (!net->type) {
         xml_report_missing(d, node, "attribute 'type'");
@@ -143,7 +143,7 @@ static int net_parse_body(xml_doc *d, xmlNode *node, device_interface *net, unsi
         params_parse(d, x, net->filter_params);
     }
     if ((x = xml_child(d, node, "link")) &&
-        dev_attr_choice(d, x, "state", link_states, &net->link_state) < 0)
+        xml_attr_choice(d, x, "state", link_states, &net->link_state) < 0)
         return -1;
     if ((x = xml_child(d, node, "mtu")) && xml_attr_uint(d, x, "size", &net->mtu) < 0)
         return -1;

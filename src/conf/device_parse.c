@@ -12,46 +12,6 @@ const char *const device_address_type_names[] = {
     "", "pci", "drive", "virtio-serial", "ccid", "usb", "isa", "virtio-mmio", NULL,
 };
 
-/* The device element node belongs to (the child of <devices>), or node. */
-static const xmlNode *dev_of(const xmlNode *node)
-{
-    const xmlNode *n = node;
-
-    while (n->parent && n->parent->type == XML_ELEMENT_NODE &&
-           strcmp((const char *)n->parent->name, "devices") != 0)
-        n = n->parent;
-    return n->parent && n->parent->type == XML_ELEMENT_NODE ? n : node;
-}
-
-/* invalid value, naming the attribute, its element, the device and the line */
-static void report_invalid(xml_doc *d, xmlNode *node, const char *attr, const char *value)
-{
-    const xmlNode *dev = dev_of(node);
-
-    if (dev == node)
-        xml_report_invalid(d, node, attr, value);
-    else
-        error_report(d->err_domain, VIREO_ERR_XML_ERROR,
-                     "invalid value '%s' for attribute '%s' of <%s> in <%s> at line %ld", value,
-                     attr, node->name, dev->name, DEV_LINE(node));
-}
-
-int dev_attr_choice(xml_doc *d, xmlNode *node, const char *attr, const char *const *names,
-                    char **out)
-{
-    g_autofree char *v = xml_attr(d, node, attr);
-
-    if (!v)
-        return 0;
-    if (str_enum_index(names, v) < 0) {
-        report_invalid(d, node, attr, v);
-        return -1;
-    }
-    g_free(*out);
-    *out = g_steal_pointer(&v);
-    return 0;
-}
-
 int dev_attr_number(xml_doc *d, xmlNode *node, const char *attr, char **out)
 {
     g_autofree char *v = xml_attr(d, node, attr);
@@ -60,7 +20,7 @@ int dev_attr_number(xml_doc *d, xmlNode *node, const char *attr, char **out)
     if (!v)
         return 0;
     if (!g_ascii_isdigit(v[0]) || (g_ascii_strtoull(v, &end, 0), *end != '\0')) {
-        report_invalid(d, node, attr, v);
+        xml_report_invalid(d, node, attr, v);
         return -1;
     }
     g_free(*out);
@@ -93,7 +53,7 @@ static int address_pci_parse(xml_doc *d, xmlNode *dev, xmlNode *a, device_addres
         pci_field(d, dev, a, "slot", 0x1f, &addr->slot) < 0 ||
         pci_field(d, dev, a, "function", 7, &addr->function) < 0)
         return -1;
-    return dev_attr_choice(d, a, "multifunction", onoff, &addr->multifunction);
+    return xml_attr_choice(d, a, "multifunction", onoff, &addr->multifunction) < 0 ? -1 : 0;
 }
 
 /* node is the device element; its <address> child, if any, is read. */
@@ -176,7 +136,7 @@ int dev_info_parse(xml_doc *d, xmlNode *node, device_info *info, unsigned int fl
     if ((c = xml_child(d, node, "rom"))) {
         static const char *const onoff[] = { "on", "off", NULL };
 
-        if (dev_attr_choice(d, c, "bar", onoff, &info->rom_bar) < 0)
+        if (xml_attr_choice(d, c, "bar", onoff, &info->rom_bar) < 0)
             return -1;
         info->rom_file = xml_attr(d, c, "file");
     }

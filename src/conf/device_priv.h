@@ -19,10 +19,6 @@
 /* The line of node, for messages. */
 #define DEV_LINE(node) ((long)xmlGetLineNo(node))
 
-/* Read an attribute that must be one of names (NULL-terminated) into a
- * new string in *out (untouched when absent).  0, or -1 with an error. */
-int dev_attr_choice(xml_doc *d, xmlNode *node, const char *attr, const char *const *names,
-                    char **out);
 /* Read a decimal attribute into a new string (kept as written but checked). */
 int dev_attr_number(xml_doc *d, xmlNode *node, const char *attr, char **out);
 

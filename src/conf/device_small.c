@@ -17,8 +17,8 @@ device_input *dev_input_parse(xml_doc *d, xmlNode *node, unsigned int flags)
     static const char *const buses[] = { "ps2", "usb", "xen", "parallels", "virtio", "none", NULL };
     device_input *in = g_new0(device_input, 1);
 
-    if (dev_attr_choice(d, node, "type", types, &in->type) < 0 ||
-        dev_attr_choice(d, node, "bus", buses, &in->bus) < 0 ||
+    if (xml_attr_choice(d, node, "type", types, &in->type) < 0 ||
+        xml_attr_choice(d, node, "bus", buses, &in->bus) < 0 ||
         dev_info_parse(d, node, &in->info, flags) < 0)
         goto error;
     if (!in->type) {
@@ -69,7 +69,7 @@ device_sound *dev_sound_parse(xml_doc *d, xmlNode *node, unsigned int flags)
     g_autoptr(GPtrArray) nodes = xml_children(d, node, "codec");
 
     s->codecs = g_ptr_array_new_with_free_func(g_free);
-    if (dev_attr_choice(d, node, "model", models, &s->model) < 0)
+    if (xml_attr_choice(d, node, "model", models, &s->model) < 0)
         goto error;
     if (!s->model) {
         xml_report_missing(d, node, "attribute 'model'");
@@ -78,7 +78,7 @@ device_sound *dev_sound_parse(xml_doc *d, xmlNode *node, unsigned int flags)
     for (guint i = 0; i < nodes->len; i++) {
         char *type = NULL;
 
-        if (dev_attr_choice(d, nodes->pdata[i], "type", codecs, &type) < 0)
+        if (xml_attr_choice(d, nodes->pdata[i], "type", codecs, &type) < 0)
             goto error;
         g_ptr_array_add(s->codecs, type);
     }
@@ -126,9 +126,9 @@ static int hostdev_attrs(xml_doc *d, xmlNode *node, device_hostdev *h)
     g_autofree char *managed = NULL;
     xml_buf at;
 
-    if (dev_attr_choice(d, node, "mode", modes, &mode) < 0 ||
-        dev_attr_choice(d, node, "type", types, &type) < 0 ||
-        dev_attr_choice(d, node, "managed", yesno, &managed) < 0)
+    if (xml_attr_choice(d, node, "mode", modes, &mode) < 0 ||
+        xml_attr_choice(d, node, "type", types, &type) < 0 ||
+        xml_attr_choice(d, node, "managed", yesno, &managed) < 0)
         return -1;
     if (!type) {
         xml_report_missing(d, node, "attribute 'type'");
@@ -209,8 +209,8 @@ device_watchdog *dev_watchdog_parse(xml_doc *d, xmlNode *node, unsigned int flag
     };
     device_watchdog *w = g_new0(device_watchdog, 1);
 
-    if (dev_attr_choice(d, node, "model", models, &w->model) < 0 ||
-        dev_attr_choice(d, node, "action", actions, &w->action) < 0 ||
+    if (xml_attr_choice(d, node, "model", models, &w->model) < 0 ||
+        xml_attr_choice(d, node, "action", actions, &w->action) < 0 ||
         dev_info_parse(d, node, &w->info, flags) < 0)
         goto error;
     if (!w->model) {
@@ -258,9 +258,9 @@ device_memballoon *dev_memballoon_parse(xml_doc *d, xmlNode *node, unsigned int 
     device_memballoon *m = g_new0(device_memballoon, 1);
     xmlNode *st;
 
-    if (dev_attr_choice(d, node, "model", models, &m->model) < 0 ||
-        dev_attr_choice(d, node, "autodeflate", onoff, &m->autodeflate) < 0 ||
-        dev_attr_choice(d, node, "freePageReporting", onoff, &m->free_page_reporting) < 0)
+    if (xml_attr_choice(d, node, "model", models, &m->model) < 0 ||
+        xml_attr_choice(d, node, "autodeflate", onoff, &m->autodeflate) < 0 ||
+        xml_attr_choice(d, node, "freePageReporting", onoff, &m->free_page_reporting) < 0)
         goto error;
     if (!m->model) {
         xml_report_missing(d, node, "attribute 'model'");
@@ -314,7 +314,7 @@ static int rng_backend_parse(xml_doc *d, xmlNode *node, device_rng *r, unsigned 
         xml_report_missing(d, node, "element <backend>");
         return -1;
     }
-    if (dev_attr_choice(d, be, "model", backends, &r->backend_model) < 0)
+    if (xml_attr_choice(d, be, "model", backends, &r->backend_model) < 0)
         return -1;
     if (!r->backend_model) {
         xml_report_missing(d, be, "attribute 'model'");
@@ -343,7 +343,7 @@ device_rng *dev_rng_parse(xml_doc *d, xmlNode *node, unsigned int flags)
     device_rng *r = g_new0(device_rng, 1);
     xmlNode *rate;
 
-    if (dev_attr_choice(d, node, "model", models, &r->model) < 0)
+    if (xml_attr_choice(d, node, "model", models, &r->model) < 0)
         goto error;
     if (!r->model) {
         xml_report_missing(d, node, "attribute 'model'");
@@ -443,7 +443,7 @@ device_panic *dev_panic_parse(xml_doc *d, xmlNode *node, unsigned int flags)
     static const char *const models[] = { "isa", "pseries", "hyperv", "s390", "pvpanic", NULL };
     device_panic *p = g_new0(device_panic, 1);
 
-    if (dev_attr_choice(d, node, "model", models, &p->model) < 0 ||
+    if (xml_attr_choice(d, node, "model", models, &p->model) < 0 ||
         dev_info_parse(d, node, &p->info, flags) < 0) {
         dev_panic_free(p);
         return NULL;
@@ -495,21 +495,21 @@ device_filesystem *dev_filesystem_parse(xml_doc *d, xmlNode *node, unsigned int 
     device_filesystem *fs = g_new0(device_filesystem, 1);
     xmlNode *x;
 
-    if (dev_attr_choice(d, node, "type", types, &fs->type) < 0 ||
-        dev_attr_choice(d, node, "accessmode", modes, &fs->accessmode) < 0)
+    if (xml_attr_choice(d, node, "type", types, &fs->type) < 0 ||
+        xml_attr_choice(d, node, "accessmode", modes, &fs->accessmode) < 0)
         goto error;
     if (!fs->type)
         fs->type = g_strdup("mount");
     if (!fs->accessmode)
         fs->accessmode = g_strdup("passthrough");
     if ((x = xml_child(d, node, "driver")) &&
-        dev_attr_choice(d, x, "type", drivers, &fs->driver_type) < 0)
+        xml_attr_choice(d, x, "type", drivers, &fs->driver_type) < 0)
         goto error;
     if ((x = xml_child(d, node, "source"))) {
         fs->source = xml_attr(d, x, fs_source_attr(fs->type));
         /* ram usage: vireo keeps KiB, as libvirt writes it */
         if (strcmp(fs->type, "ram") == 0 &&
-            dev_attr_choice(d, x, "units", (const char *const[]){ "KiB", "k", "K", NULL },
+            xml_attr_choice(d, x, "units", (const char *const[]){ "KiB", "k", "K", NULL },
                             &fs->ram_units) < 0)
             goto error;
     }

@@ -15,24 +15,14 @@
 #include "util/error.h"
 #include "util/uuid.h"
 
-int domain_check_enum(xml_doc *d, xmlNode *node, const char *attr, const char *value,
-                      const char *const *names)
-{
-    if (value && str_enum_index(names, value) < 0) {
-        xml_report_invalid(d, node, attr, value);
-        return -1;
-    }
-    return 0;
-}
-
 char *domain_attr_enum(xml_doc *d, xmlNode *node, const char *attr, const char *const *names,
                        int *rc)
 {
-    g_autofree char *v = xml_attr(d, node, attr);
+    char *v = NULL;
 
-    if (domain_check_enum(d, node, attr, v, names) < 0)
+    if (xml_attr_choice(d, node, attr, names, &v) < 0)
         *rc = -1;
-    return g_steal_pointer(&v);
+    return v;
 }
 
 int domain_attr_cpuset(xml_doc *d, xmlNode *node, const char *attr, char **out)

@@ -31,11 +31,7 @@ int domain_attr_cpuset(xml_doc *d, xmlNode *node, const char *attr, char **out);
  * -1 with an error. */
 int domain_parse_size(xml_doc *d, xmlNode *node, const char *attr, uint64_t *kib);
 
-/* The enum check for free-form string fields: value must be one of
- * names, or the error names it (CONFIG_UNSUPPORTED when code says so). */
-int domain_check_enum(xml_doc *d, xmlNode *node, const char *attr, const char *value,
-                      const char *const *names);
-/* xml_attr + domain_check_enum: the value or NULL (absent); -1 in *rc on error. */
+/* xml_attr_choice with a sticky error: the value or NULL (absent); -1 in *rc on error. */
 char *domain_attr_enum(xml_doc *d, xmlNode *node, const char *attr, const char *const *names,
                        int *rc);
 

@@ -210,14 +210,37 @@ char *xml_child_text(xml_doc *d, xmlNode *parent, const char *name)
 
 void xml_report_invalid(xml_doc *d, xmlNode *node, const char *attr, const char *value)
 {
+    const xmlNode *up = node->parent;
+    /* name the enclosing element too: <driver> alone does not say which disk */
+    g_autofree char *where = up && up->type == XML_ELEMENT_NODE && up->parent &&
+                                     up->parent->type == XML_ELEMENT_NODE
+                                 ? g_strdup_printf(" in <%s>", up->name)
+                                 : g_strdup("");
+
     if (attr)
         error_report(d->err_domain, VIREO_ERR_XML_ERROR,
-                     "invalid value '%s' for attribute '%s' of <%s> at line %ld", value, attr,
-                     node->name, xmlGetLineNo(node));
+                     "invalid value '%s' for attribute '%s' of <%s>%s at line %ld", value, attr,
+                     node->name, where, xmlGetLineNo(node));
     else
         error_report(d->err_domain, VIREO_ERR_XML_ERROR,
-                     "invalid value '%s' for element <%s> at line %ld", value, node->name,
-                     xmlGetLineNo(node));
+                     "invalid value '%s' for element <%s>%s at line %ld", value, node->name,
+                     where, xmlGetLineNo(node));
+}
+
+int xml_attr_choice(xml_doc *d, xmlNode *node, const char *name, const char *const *names,
+                    char **out)
+{
+    g_autofree char *v = xml_attr(d, node, name);
+
+    if (!v)
+        return 0;
+    if (str_enum_index(names, v) < 0) {
+        xml_report_invalid(d, node, name, v);
+        return -1;
+    }
+    g_free(*out);
+    *out = g_steal_pointer(&v);
+    return 1;
 }
 
 void xml_report_missing(xml_doc *d, xmlNode *node, const char *what)

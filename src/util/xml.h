@@ -73,6 +73,10 @@ int xml_attr_u64(xml_doc *d, xmlNode *node, const char *name, uint64_t *out);
 int xml_attr_hex(xml_doc *d, xmlNode *node, const char *name, unsigned int *out);
 /* names is NULL-terminated; *out is the index. */
 int xml_attr_enum(xml_doc *d, xmlNode *node, const char *name, const char *const *names, int *out);
+/* Like xml_attr_enum, keeping the value as a string in *out (replacing
+ * what was there). */
+int xml_attr_choice(xml_doc *d, xmlNode *node, const char *name, const char *const *names,
+                    char **out);
 /* 'yes' or 'no'. */
 int xml_attr_bool(xml_doc *d, xmlNode *node, const char *name, bool *out);
 int xml_text_u64(xml_doc *d, xmlNode *node, uint64_t *out);
