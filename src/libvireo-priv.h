@@ -10,6 +10,11 @@
 #include "drivers/driver.h"
 #include "util/error.h"
 
+/* Open uri with the in-process drivers only, never the remote driver
+ * (vireod opens its clients' URIs with it, so it never dials itself).
+ * NO_CONNECT naming the URI when none claims it.  Caller closes. */
+vireo_conn *api_conn_open_local(const char *uri, bool read_only);
+
 /* conn is a live connection; reports VIREO_ERR_INVALID_CONN naming func. */
 bool api_conn_ok(vireo_conn *conn, const char *func);
 /* dom is a live domain handle; reports VIREO_ERR_INVALID_DOMAIN. */

@@ -13,14 +13,19 @@
 #include "libvireo-priv.h"
 #include "drivers/event.h"
 #include "drivers/test/test_driver.h"
+#include "remote/remote_priv.h"
 
 /* libvirt's VIR_CONNECT_RO, passed to conn_open */
 #define API_CONNECT_RO 1
 
-/* Drivers in the order they are offered a URI. */
+/* Drivers in the order they are offered a URI: the in-process ones,
+ * then the remote driver, which takes every URI they decline. */
 static const driver *const api_drivers[] = {
     &test_driver,
+    &remote_driver,
 };
+/* api_drivers[0 .. API_LOCAL_DRIVERS-1] run in process */
+#define API_LOCAL_DRIVERS 1
 
 /* ---- checks shared with libvireo-domain.c ---- */
 
@@ -106,8 +111,9 @@ static void api_report_no_connect(const char *uri)
                    NULL, NULL, 0, 0);
 }
 
-/* Offer the URI to every driver in turn; the first to claim it wins. */
-static vireo_conn *api_open(const char *uri_in, bool read_only)
+/* Offer the URI to every driver in turn (the first ndrivers of
+ * api_drivers); the first to claim it wins. */
+static vireo_conn *api_open(const char *uri_in, bool read_only, size_t ndrivers)
 {
     const char *text = api_pick_uri(uri_in);
     g_autoptr(vireo_uri) uri = NULL;
@@ -118,7 +124,7 @@ static vireo_conn *api_open(const char *uri_in, bool read_only)
     if (!uri)
         return NULL;
     conn = conn_handle_new(text, read_only);
-    for (size_t i = 0; i < G_N_ELEMENTS(api_drivers); i++) {
+    for (size_t i = 0; i < ndrivers; i++) {
         driver_open_result r =
             api_drivers[i]->conn->conn_open(conn, uri, read_only ? API_CONNECT_RO : 0);
 
@@ -138,12 +144,17 @@ static vireo_conn *api_open(const char *uri_in, bool read_only)
 
 vireo_conn *vireo_conn_open(const char *uri)
 {
-    return api_open(uri, false);
+    return api_open(uri, false, G_N_ELEMENTS(api_drivers));
 }
 
 vireo_conn *vireo_conn_open_read_only(const char *uri)
 {
-    return api_open(uri, true);
+    return api_open(uri, true, G_N_ELEMENTS(api_drivers));
+}
+
+vireo_conn *api_conn_open_local(const char *uri, bool read_only)
+{
+    return api_open(uri, read_only, API_LOCAL_DRIVERS);
 }
 
 /* close and ref leave the thread's error alone (cleanup after a failure) */

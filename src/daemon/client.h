@@ -40,4 +40,8 @@ int daemon_client_event_deregister(daemon_client *c, int callback_id);
  * to hear when the connection closes under it. */
 void daemon_client_set_close_callback(daemon_client *c, bool wanted);
 
+/* CONNECT_SUPPORTS_FEATURE(PROGRAM_KEEPALIVE): the client speaks
+ * keepalive; the daemon starts PINGing it when it falls silent. */
+void daemon_client_start_keepalive(daemon_client *c);
+
 #endif

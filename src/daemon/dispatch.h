@@ -38,4 +38,17 @@ typedef struct dispatch_proc {
  * connection stays up). */
 const dispatch_proc *dispatch_remote_lookup(int proc);
 
+/* ---- Added for the generated handlers (issue 4, rpc helper) ---- */
+
+struct remote_nonnull_domain;
+/* A domain handle on conn for the domain the wire named (new reference,
+ * released with domain_handle_unref); the driver looks it up again by
+ * UUID on use.  dispatch_special.c. */
+vireo_domain *dispatch_domain_get(vireo_conn *conn, const struct remote_nonnull_domain *d);
+/* Fill d from dom: name copied (freed with the reply), uuid, id. */
+void dispatch_domain_put(vireo_domain *dom, struct remote_nonnull_domain *d);
+/* Report VIREO_ERR_NO_SUPPORT naming api ("virDomainSuspend"): the
+ * connection's driver has no entry for the call. */
+void dispatch_no_support(const char *api);
+
 #endif

@@ -13,6 +13,7 @@
 #include <rpc/rpc.h>
 
 #include "drivers/driver.h"
+#include "rpc/packet.h"
 #include "rpc/remote_protocol.h"
 
 /* Send one CALL of the remote program on conn and wait for its REPLY.
@@ -34,5 +35,70 @@ void remote_domain_to_wire(vireo_domain *dom, remote_nonnull_domain *d);
  * ?socket=) and, when no in-process driver claims it, any other URI;
  * reaches vireod (or libvirtd) over its unix socket. */
 extern const driver remote_driver;
+
+/* ---- Added for the generated stubs (issue 4, rpc helper) ----
+ *
+ * The driver tables of the remote driver, generated into remote_gen.c by
+ * src/rpc/gen_rpc.py: every entry whose procedure is "@generate: both" or
+ * "client", the hand-written ones of remote_special.c, and the transport
+ * entries below.  remote_driver (remote_driver.c) points at them. */
+extern const conn_driver remote_conn_driver;
+extern const domain_driver remote_domain_driver;
+
+/* Transport entries, written in remote_driver.c, that the generated
+ * remote_conn_driver table names: open (the prologue: AUTH_LIST,
+ * SUPPORTS_FEATURE, CONNECT_OPEN, ...), close (the epilogue, then drop
+ * the socket) and liveness. */
+driver_open_result remote_driver_open(vireo_conn *conn, const vireo_uri *uri, unsigned int flags);
+int remote_driver_close(vireo_conn *conn);
+int remote_driver_is_alive(vireo_conn *conn);
+
+/* Typed stubs for the procedures of the open prologue and epilogue
+ * (remote_special.c).  Each is one remote_call(); -1 with the error set. */
+/* AUTH_LIST: *types gets a g_new array of REMOTE_AUTH_* (caller g_free's). */
+int remote_proc_auth_list(vireo_conn *conn, int **types, size_t *ntypes);
+/* CONNECT_SUPPORTS_FEATURE: 1 supported, 0 not, -1 error. */
+int remote_proc_connect_supports_feature(vireo_conn *conn, int feature);
+/* CONNECT_OPEN: name is the URI the daemon should open (NULL: its default). */
+int remote_proc_connect_open(vireo_conn *conn, const char *name, unsigned int flags);
+int remote_proc_connect_close(vireo_conn *conn);
+int remote_proc_connect_register_close_callback(vireo_conn *conn);
+int remote_proc_connect_unregister_close_callback(vireo_conn *conn);
+
+/* libvirt's feature numbers for CONNECT_SUPPORTS_FEATURE */
+#define REMOTE_FEATURE_TYPED_PARAM_STRING 9
+#define REMOTE_FEATURE_PROGRAM_KEEPALIVE 10
+#define REMOTE_FEATURE_REMOTE_EVENT_CALLBACK 14
+#define REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK 15
+
+/* A MESSAGE packet of the remote program arrived on conn (whole packet,
+ * len bytes, length word included): decode it and emit it as a local
+ * event to conn's registrations.  Called from the transport's reader;
+ * 0, or -1 when the message is unknown or malformed (the caller logs and
+ * goes on). */
+int remote_event_dispatch(vireo_conn *conn, const rpc_header *hdr, const uint8_t *pkt, size_t len);
+
+/* Forget conn's event registrations on the wire side (the connection is
+ * closing); remote_driver_close calls it before dropping the socket.
+ * (remote_events.c) */
+void remote_events_forget(vireo_conn *conn);
+
+/* ---- Added by the transport (remote_events.c) ----
+ *
+ * The event registration entries that the generated remote_domain_driver
+ * names (remote_proc_connect_domain_event_callback_register_any and
+ * remote_proc_connect_domain_event_callback_deregister_any, prototypes in
+ * rpc/remote_gen.h) are written in remote_events.c, not in
+ * remote_special.c: each local registration makes one
+ * CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY and is delivered through
+ * drivers/event.h with its own source key, found by: */
+
+/* The source key (drivers/event.h) to emit an event carrying the server's
+ * callback_id with: remote_event_dispatch calls
+ * event_emit_lifecycle(remote_event_source(conn, msg.callbackID), ...).
+ * NULL when no local registration has that id (drop the event).  Safe
+ * from the transport's reader thread; the key stays valid until the
+ * connection is freed. */
+const void *remote_event_source(vireo_conn *conn, int callback_id);
 
 #endif

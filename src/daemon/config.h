@@ -1,0 +1,63 @@
+/*
+ * config.h: vireod's settings, read from a file in libvirtd.conf syntax.
+ *
+ *     # comment
+ *     unix_sock_dir = "/run/libvirt"
+ *     max_workers = 20
+ *     log_filters = "3:remote 4:event"
+ *     access_drivers = [ "polkit" ]      # lists parse; vireod reads none yet
+ *
+ * Settings vireod does not support are warned about once each (and kept
+ * in ignored[] so tests can see them); a syntax error names the file and
+ * line.
+ */
+#ifndef VIREO_DAEMON_CONFIG_H
+#define VIREO_DAEMON_CONFIG_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+/* libvirt's VIR_ERR_CONF_SYNTAX */
+#define DAEMON_ERR_CONF_SYNTAX 33
+
+/* Every string is owned; NULL means "not set: use the default". */
+typedef struct daemon_config {
+    char *unix_sock_dir;
+    char *unix_sock_group;
+    int unix_sock_ro_perms;     /* mode bits */
+    int unix_sock_rw_perms;
+    int unix_sock_admin_perms;
+    char *auth_unix_ro;         /* "none" only */
+    char *auth_unix_rw;
+    int max_clients;
+    int max_workers;
+    int min_workers;
+    int prio_workers;
+    int max_client_requests;
+    int keepalive_interval;     /* seconds; -1 disables */
+    int keepalive_count;
+    int log_level;
+    char *log_filters;
+    char *log_outputs;
+    char *host_uuid;
+    char *uri_default;          /* CONNECT_OPEN with no URI */
+    GPtrArray *ignored;         /* names warned about, each once (owned) */
+} daemon_config;
+
+/* Defaults as libvirtd has them.  Caller frees with config_free. */
+daemon_config *config_new(void);
+void config_free(daemon_config *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(daemon_config, config_free)
+
+/* Read settings from text (name: the file, for messages) into cfg.
+ * 0, or -1 with the error set (DAEMON_ERR_CONF_SYNTAX "FILE:LINE: ..."
+ * or a bad value naming the setting). */
+int config_load_string(daemon_config *cfg, const char *text, const char *name);
+/* The same from a file.  A missing file fails unless missing_ok. */
+int config_load_file(daemon_config *cfg, const char *path, bool missing_ok);
+
+/* Check the values together (auth "none" only, workers, levels).  0, or
+ * -1 with the error set naming the setting. */
+int config_validate(const daemon_config *cfg);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * daemon_priv.h: vireod's server and client state, shared by the files
+ * of src/daemon/ (not by the procedure handlers: they see client.h).
+ *
+ * Threads: the main thread runs the GLib main loop, which does all socket
+ * I/O, timers and event delivery; worker threads run calls.  Fields
+ * marked "main" are touched by the main thread only; fields marked
+ * "lock" are guarded by daemon_client.lock.
+ */
+#ifndef VIREO_DAEMON_DAEMON_PRIV_H
+#define VIREO_DAEMON_DAEMON_PRIV_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "daemon/client.h"
+#include "daemon/config.h"
+#include "rpc/packet.h"
+
+typedef enum {
+    LISTEN_RW,
+    LISTEN_RO,
+    LISTEN_ADMIN,
+} listen_kind;
+
+typedef struct daemon_server daemon_server;
+
+/* One listening unix socket.  Owned by daemon_server.listeners. */
+typedef struct daemon_listener {
+    daemon_server *srv;     /* borrowed */
+    char *path;             /* owned */
+    int fd;
+    guint watch;            /* main: accept source */
+    listen_kind kind;
+    bool created;           /* we made the socket file: unlink it at exit */
+} daemon_listener;
+
+struct daemon_server {
+    daemon_config *cfg;         /* owned */
+    GMainLoop *loop;            /* owned */
+    GPtrArray *listeners;       /* main: of daemon_listener *, owned */
+    GHashTable *clients;        /* main: daemon_client * -> itself, one reference each */
+    GThreadPool *pool;          /* calls */
+    GThreadPool *prio_pool;     /* high-priority calls */
+    int idle_timeout;           /* -t SECS, 0: none */
+    guint idle_timer;           /* main */
+    int next_client_id;         /* main */
+    bool quitting;              /* main */
+    int exit_status;            /* main */
+};
+
+struct daemon_client {
+    gint refs;                  /* atomic */
+    daemon_server *srv;         /* borrowed: outlives every client */
+    int id;                     /* for logs: "client 3" */
+    int fd;                     /* main; -1 once closed */
+    listen_kind kind;
+    guint read_watch;           /* main */
+    guint write_watch;          /* main: only while a write would block */
+    bool reading_paused;        /* main: too many calls in flight */
+
+    /* incoming packet being assembled (main) */
+    guint8 in_len[RPC_LEN_SIZE];
+    size_t in_got;              /* bytes of the packet read so far */
+    GByteArray *in;             /* the whole packet once its length is known */
+
+    /* keepalive (main) */
+    bool ka_enabled;
+    int ka_unanswered;          /* PINGs sent since the peer last spoke */
+    gint64 last_rx;             /* monotonic us of the last packet received */
+    guint ka_timer;
+
+    GMutex lock;
+    bool closed;                /* lock: no more I/O; replies are dropped */
+    GQueue out;                 /* lock: of GByteArray *, whole packets */
+    size_t out_off;             /* lock: bytes of the head packet already sent */
+    bool kick_pending;          /* lock: a write kick is queued to the loop */
+    int calls_in_flight;        /* lock */
+    vireo_conn *conn;           /* lock: NULL until CONNECT_OPEN; one reference */
+    GHashTable *events;         /* lock: callback id -> daemon_event * (events.c) */
+    int next_callback_id;       /* lock */
+    bool close_cb_wanted;       /* lock */
+    GHashTable *streams;        /* lock: serial -> daemon_stream * (stream.c) */
+};
+
+/* --- client.c (I/O and lifetime) --- */
+/* Take over fd (accepted, non-blocking) as a new client; main thread. */
+daemon_client *client_new(daemon_server *srv, int fd, listen_kind kind);
+daemon_client *client_ref(daemon_client *c);
+void client_unref(daemon_client *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(daemon_client, client_unref)
+/* Queue a finished packet (taken) for sending; any thread.  Dropped when
+ * the client is closed. */
+void client_queue(daemon_client *c, GByteArray *pkt);
+/* Close the socket, release the connection, events and streams, and
+ * drop the server's reference; main thread.  why: for the log. */
+void client_disconnect(daemon_client *c, const char *why);
+/* A call of c was handed to a worker (main thread) / the worker is
+ * done with it (any thread): reading pauses while max_client_requests
+ * calls are in flight. */
+void client_call_started(daemon_client *c);
+void client_call_done(daemon_client *c);
+
+/* --- client_api.c --- */
+/* Release the client's connection and its event registrations. */
+void client_release_conn(daemon_client *c);
+/* Around one call on a worker thread: the call holds its own reference
+ * on the client's connection (daemon_client_conn returns it). */
+void client_call_begin(daemon_client *c);
+void client_call_end(daemon_client *c);
+
+/* --- dispatch.c: one whole packet from a client; main thread --- */
+void dispatch_packet(daemon_client *c, GByteArray *pkt);
+/* The libvirt API name of a procedure name: "DOMAIN_GET_XML_DESC" ->
+ * "virDomainGetXMLDesc".  Caller frees. */
+char *dispatch_api_name(const char *proc_name);
+
+/* --- wire.c: reply packets --- */
+/* An ERROR reply to hdr (a CALL) carrying err (NULL: an internal error
+ * saying so).  New packet, caller owns. */
+GByteArray *wire_error_reply(const rpc_header *call, const vireo_error *err);
+/* The header of the reply to call with status. */
+rpc_header wire_reply_header(const rpc_header *call, int status);
+/* Encode a remote_error body from err (NULL: generic) into pkt. */
+int wire_encode_error(GByteArray *pkt, const vireo_error *err);
+
+/* --- worker.c --- */
+int worker_pools_start(daemon_server *srv);
+/* Wait for running calls to finish and free the pools; main thread. */
+void worker_pools_stop(daemon_server *srv);
+/* Run the CALL in pkt (taken) for c on a worker. */
+void worker_submit(daemon_client *c, const rpc_header *hdr, GByteArray *pkt);
+
+/* --- keepalive.c (main thread) --- */
+/* Start pinging c when idle (after the peer showed it speaks keepalive). */
+void keepalive_start(daemon_client *c);
+void keepalive_stop(daemon_client *c);
+/* A keepalive-program packet from c. */
+void keepalive_packet(daemon_client *c, const rpc_header *hdr);
+/* Anything at all arrived from c. */
+void keepalive_heard(daemon_client *c);
+
+/* --- events.c --- */
+/* Deregister every registration in events (a client's table, taken
+ * away from it: callback id -> driver id) from conn. */
+void events_release(vireo_conn *conn, GHashTable *events);
+
+/* --- listen.c (main thread) --- */
+/* Create and listen on every socket in dir.  0, or -1 with the error set
+ * (another daemon answering, a path that is not a socket, ...). */
+int listen_start(daemon_server *srv, const char *dir);
+/* Stop accepting and remove the socket files we made. */
+void listen_stop(daemon_server *srv);
+
+/* --- server.c --- */
+/* The number of clients changed; main thread (idle timeout). */
+void server_clients_changed(daemon_server *srv);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * listen.c: the unix sockets vireod answers on (main thread).
+ *
+ * libvirtd's names, and the modular daemons' names in the same folder,
+ * so a client that dials any of them finds this one daemon.  A socket
+ * file left by a dead daemon is replaced; one that still answers means
+ * another daemon runs there, and vireod refuses to start.
+ */
+#define _GNU_SOURCE     /* accept4 */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include "daemon/daemon_priv.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#define LOG_CATEGORY "daemon.listen"
+
+/* The daemons whose sockets we stand in for: NAME-sock, NAME-sock-ro and
+ * NAME-admin-sock each ("libvirt" is libvirtd's own). */
+static const char *const listen_daemons[] = {
+    "libvirt", "virtqemud", "virtproxyd", "virtnetworkd", "virtstoraged", "virtinterfaced",
+    "virtnodedevd", "virtnwfilterd", "virtsecretd", "virtlxcd", "virtxend", NULL,
+};
+
+static void listener_free(gpointer p)
+{
+    daemon_listener *l = p;
+
+    g_clear_handle_id(&l->watch, g_source_remove);
+    if (l->fd >= 0)
+        close(l->fd);
+    if (l->created && unlink(l->path) < 0 && errno != ENOENT)
+        log_warn("cannot remove socket '%s': %s", l->path, g_strerror(errno));
+    g_free(l->path);
+    g_free(l);
+}
+
+static int listen_fill_addr(struct sockaddr_un *sa, const char *path)
+{
+    memset(sa, 0, sizeof(*sa));
+    sa->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(sa->sun_path)) {
+        error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR,
+                     "socket path '%s' is longer than %zu bytes", path, sizeof(sa->sun_path) - 1);
+        return -1;
+    }
+    memcpy(sa->sun_path, path, strlen(path) + 1);   /* length checked above */
+    return 0;
+}
+
+/* Whether something answers on the socket at path.  A file that is not
+ * a socket is an error: we would not remove it. */
+static int listen_check_stale(const char *path, bool *stale)
+{
+    struct sockaddr_un sa;
+    struct stat st;
+    int fd, rc;
+
+    *stale = false;
+    if (lstat(path, &st) < 0)
+        return 0;
+    if (!S_ISSOCK(st.st_mode)) {
+        error_report(VIREO_FROM_RPC, VIREO_ERR_OPERATION_INVALID,
+                     "'%s' exists and is not a socket", path);
+        return -1;
+    }
+    if (listen_fill_addr(&sa, path) < 0)
+        return -1;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_report_system(VIREO_FROM_RPC, errno, "cannot create a socket");
+        return -1;
+    }
+    rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+    close(fd);
+    if (rc == 0) {
+        error_report(VIREO_FROM_RPC, VIREO_ERR_OPERATION_INVALID,
+                     "another daemon is answering on '%s'; stop it first", path);
+        return -1;
+    }
+    *stale = true;
+    return 0;
+}
+
+static gboolean listen_on_accept(gint fd, GIOCondition cond, gpointer opaque)
+{
+    daemon_listener *l = opaque;
+    daemon_server *srv = l->srv;
+    int cfd;
+
+    (void)cond;
+    cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (cfd < 0) {
+        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+            log_warn("accept on '%s' failed: %s", l->path, g_strerror(errno));
+        return G_SOURCE_CONTINUE;
+    }
+    if ((int)g_hash_table_size(srv->clients) >= srv->cfg->max_clients) {
+        log_warn("refusing a client on '%s': max_clients (%d) reached", l->path,
+                 srv->cfg->max_clients);
+        close(cfd);
+        return G_SOURCE_CONTINUE;
+    }
+    client_new(srv, cfd, l->kind);
+    return G_SOURCE_CONTINUE;
+}
+
+static int listen_perms(const daemon_config *cfg, listen_kind kind)
+{
+    if (kind == LISTEN_RO)
+        return cfg->unix_sock_ro_perms;
+    if (kind == LISTEN_ADMIN)
+        return cfg->unix_sock_admin_perms;
+    return cfg->unix_sock_rw_perms;
+}
+
+/* Give the socket its group and mode (libvirtd's unix_sock_* settings). */
+static int listen_set_access(daemon_server *srv, daemon_listener *l)
+{
+    const char *group = srv->cfg->unix_sock_group;
+
+    if (group && l->kind != LISTEN_ADMIN) {
+        struct group *gr = getgrnam(group);
+
+        if (!gr) {
+            error_report(VIREO_FROM_RPC, VIREO_ERR_CONFIG_UNSUPPORTED,
+                         "unix_sock_group '%s' is not a group", group);
+            return -1;
+        }
+        if (chown(l->path, -1, gr->gr_gid) < 0) {
+            error_report_system(VIREO_FROM_RPC, errno, "cannot give '%s' to group '%s'",
+                                l->path, group);
+            return -1;
+        }
+    }
+    if (chmod(l->path, listen_perms(srv->cfg, l->kind)) < 0) {
+        error_report_system(VIREO_FROM_RPC, errno, "cannot set the mode of '%s'", l->path);
+        return -1;
+    }
+    return 0;
+}
+
+static int listen_one(daemon_server *srv, const char *path, listen_kind kind)
+{
+    daemon_listener *l = g_new0(daemon_listener, 1);
+    struct sockaddr_un sa;
+    bool stale;
+
+    l->srv = srv;
+    l->path = g_strdup(path);
+    l->kind = kind;
+    l->fd = -1;
+    g_ptr_array_add(srv->listeners, l);     /* freed with the array */
+    if (listen_fill_addr(&sa, path) < 0 || listen_check_stale(path, &stale) < 0)
+        return -1;
+    if (stale) {
+        log_info("removing stale socket '%s'", path);
+        unlink(path);
+    }
+    l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (l->fd < 0) {
+        error_report_system(VIREO_FROM_RPC, errno, "cannot create a socket");
+        return -1;
+    }
+    if (bind(l->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        error_report_system(VIREO_FROM_RPC, errno, "cannot bind '%s'", path);
+        return -1;
+    }
+    l->created = true;
+    if (listen_set_access(srv, l) < 0)
+        return -1;
+    if (listen(l->fd, 128) < 0) {
+        error_report_system(VIREO_FROM_RPC, errno, "cannot listen on '%s'", path);
+        return -1;
+    }
+    l->watch = g_unix_fd_add(l->fd, G_IO_IN, listen_on_accept, l);
+    log_debug("listening on '%s'", path);
+    return 0;
+}
+
+int listen_start(daemon_server *srv, const char *dir)
+{
+    if (g_mkdir_with_parents(dir, 0755) < 0) {
+        error_report_system(VIREO_FROM_RPC, errno, "cannot create socket folder '%s'", dir);
+        return -1;
+    }
+    if (!srv->listeners)
+        srv->listeners = g_ptr_array_new_with_free_func(listener_free);
+    for (const char *const *d = listen_daemons; *d; d++) {
+        g_autofree char *rw = g_strdup_printf("%s/%s-sock", dir, *d);
+        g_autofree char *ro = g_strdup_printf("%s/%s-sock-ro", dir, *d);
+        g_autofree char *admin = g_strdup_printf("%s/%s-admin-sock", dir, *d);
+
+        if (listen_one(srv, rw, LISTEN_RW) < 0 || listen_one(srv, ro, LISTEN_RO) < 0 ||
+            listen_one(srv, admin, LISTEN_ADMIN) < 0)
+            return -1;
+    }
+    log_info("listening in '%s'", dir);
+    return 0;
+}
+
+void listen_stop(daemon_server *srv)
+{
+    g_clear_pointer(&srv->listeners, g_ptr_array_unref);
+}

@@ -1,0 +1,464 @@
+/*
+ * remote_client.c: one socket, one I/O thread, many callers.
+ *
+ * Callers never touch the socket: remote_client_call() finishes the
+ * packet with the next serial, queues it, wakes the I/O thread through
+ * an eventfd and sleeps on the client's condition until the I/O thread
+ * files the reply under that serial or the connection dies.  The socket
+ * is non-blocking and polled by the I/O thread alone, so a stuck server
+ * can delay calls but never blocks a caller in write(), and keepalive
+ * keeps running while everybody waits.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "remote/remote_client.h"
+#include "util/error.h"
+
+/* One waiting call; lives on its caller's stack, filed in client->calls. */
+typedef struct client_call {
+    bool done;                  /* the reply is in (guarded by lock) */
+    rpc_header reply_hdr;
+    GByteArray *reply;          /* whole packet, handed to the caller */
+} client_call;
+
+struct remote_client {
+    int fd;                     /* the socket (owned; only the I/O thread reads/writes it) */
+    int wake_fd;                /* eventfd that wakes the I/O thread (owned) */
+    GThread *thread;            /* the I/O thread, joined by remote_client_free */
+    remote_client_event_fn on_event;
+    void *opaque;               /* on_event's, borrowed */
+
+    GMutex lock;
+    GCond cond;                 /* a call completed, or the client died */
+    /* guarded by lock: */
+    GQueue *outq;               /* GByteArray * (owned) waiting to be written */
+    gsize out_off;              /* bytes of the head packet already written */
+    GHashTable *calls;          /* serial -> client_call * (borrowed) */
+    uint32_t next_serial;
+    bool quit;                  /* remote_client_free is stopping the thread */
+    vireo_error *dead;          /* why the connection died; NULL while alive (owned) */
+    int ka_interval_ms;         /* 0: no keepalive of ours */
+    int ka_count;
+    int ka_sent;                /* PINGs sent since the last packet came in */
+    gint64 last_rx;             /* monotonic time of the last packet byte in */
+
+    /* I/O thread only: */
+    GByteArray *in;             /* the packet being read */
+    guint in_want;              /* bytes in needs before the next step */
+};
+
+static vireo_error *client_error_copy(const vireo_error *err)
+{
+    vireo_error *copy = g_new0(vireo_error, 1);
+
+    *copy = *err;
+    copy->message = g_strdup(err->message);
+    copy->str1 = g_strdup(err->str1);
+    copy->str2 = g_strdup(err->str2);
+    copy->str3 = g_strdup(err->str3);
+    return copy;
+}
+
+static void client_error_set(const vireo_error *err)
+{
+    error_set_full(err->domain, err->code, err->level, err->message, err->str1, err->str2,
+                   err->str3, err->int1, err->int2);
+}
+
+static void client_wake(remote_client *client)
+{
+    uint64_t one = 1;
+
+    /* cannot fail short of a bug: the counter does not overflow */
+    if (write(client->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        g_warning("remote: cannot wake the I/O thread: %s", g_strerror(errno));
+}
+
+/* Called with lock held: take err as the reason of death (first one
+ * wins) and release every waiting caller. */
+static void client_die_locked(remote_client *client, vireo_error *err)
+{
+    if (client->dead) {
+        error_free(err);
+        return;
+    }
+    client->dead = err;
+    g_queue_free_full(client->outq, (GDestroyNotify)g_byte_array_unref);
+    client->outq = g_queue_new();
+    g_cond_broadcast(&client->cond);
+}
+
+/* On the I/O thread: the thread's error is the reason the peer is lost. */
+static void client_die(remote_client *client)
+{
+    vireo_error *err = error_save();
+
+    if (!err) {
+        error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
+        err = error_save();
+    }
+    g_mutex_lock(&client->lock);
+    client_die_locked(client, err);
+    g_mutex_unlock(&client->lock);
+}
+
+void remote_client_fail(remote_client *client)
+{
+    const vireo_error *err = error_last();
+
+    if (!err) {
+        error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
+        err = error_last();
+    }
+    g_mutex_lock(&client->lock);
+    client_die_locked(client, client_error_copy(err));
+    g_mutex_unlock(&client->lock);
+    client_wake(client);
+}
+
+bool remote_client_is_alive(remote_client *client)
+{
+    bool alive;
+
+    g_mutex_lock(&client->lock);
+    alive = !client->dead;
+    g_mutex_unlock(&client->lock);
+    return alive;
+}
+
+/* Called with lock held: queue a keepalive message (no body). */
+static void client_queue_keepalive_locked(remote_client *client, int proc)
+{
+    rpc_header hdr = {
+        .prog = RPC_KEEPALIVE_PROGRAM, .vers = RPC_PROTOCOL_VERSION, .proc = proc,
+        .type = RPC_MESSAGE, .serial = 0, .status = RPC_OK,
+    };
+    GByteArray *pkt = rpc_packet_new(&hdr);
+
+    rpc_packet_finish(pkt, &hdr);
+    g_queue_push_tail(client->outq, pkt);
+}
+
+/* A REPLY came in: hand it to the caller waiting on its serial. */
+static void client_complete(remote_client *client, const rpc_header *hdr)
+{
+    client_call *call;
+
+    g_mutex_lock(&client->lock);
+    call = g_hash_table_lookup(client->calls, GUINT_TO_POINTER(hdr->serial));
+    if (call) {
+        g_hash_table_remove(client->calls, GUINT_TO_POINTER(hdr->serial));
+        call->reply_hdr = *hdr;
+        call->reply = g_steal_pointer(&client->in);
+        call->done = true;
+        g_cond_broadcast(&client->cond);
+    }
+    /* else: a reply nobody waits for (its caller gave up): dropped */
+    g_mutex_unlock(&client->lock);
+    if (!client->in)
+        client->in = g_byte_array_new();
+}
+
+/* One whole packet is in client->in: route it. */
+static void client_dispatch(remote_client *client)
+{
+    rpc_header hdr;
+
+    if (rpc_header_decode(client->in->data, client->in->len, &hdr) < 0)
+        return; /* cannot happen: the length was checked */
+    if (hdr.prog == RPC_KEEPALIVE_PROGRAM) {
+        if (hdr.proc == RPC_KEEPALIVE_PING) {
+            g_mutex_lock(&client->lock);
+            client_queue_keepalive_locked(client, RPC_KEEPALIVE_PONG);
+            g_mutex_unlock(&client->lock);
+        }
+        return; /* a PONG only proves the peer alive, as any packet does */
+    }
+    switch (hdr.type) {
+    case RPC_REPLY:
+    case RPC_REPLY_WITH_FDS:
+        client_complete(client, &hdr);
+        break;
+    case RPC_MESSAGE:
+        if (client->on_event)
+            client->on_event(client->opaque, &hdr, client->in->data, client->in->len);
+        break;
+    default:
+        break; /* streams: none opened by this client yet */
+    }
+}
+
+/* Check the length word just read; false (the peer is lost) when it is
+ * outside the limits. */
+static bool client_take_length(remote_client *client)
+{
+    uint32_t len = rpc_packet_length(client->in->data);
+
+    if (!len) {
+        uint32_t raw;
+
+        memcpy(&raw, client->in->data, sizeof(raw));
+        error_report(VIREO_FROM_RPC, VIREO_ERR_RPC,
+                     "packet of %u bytes received from server is outside the limits (%u to %u)",
+                     GUINT32_FROM_BE(raw), RPC_LEN_SIZE + RPC_HEADER_SIZE, RPC_MAX_PACKET);
+        client_die(client);
+        return false;
+    }
+    client->in_want = len;
+    return true;
+}
+
+/* Read what the socket has and dispatch each whole packet.  false when
+ * the connection died. */
+static bool client_read(remote_client *client)
+{
+    for (;;) {
+        guint have = client->in->len;
+        ssize_t n;
+
+        g_byte_array_set_size(client->in, client->in_want);
+        n = read(client->fd, client->in->data + have, client->in_want - have);
+        g_byte_array_set_size(client->in, have + MAX(n, 0));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        if (n <= 0) {
+            if (n < 0)
+                error_report_system(VIREO_FROM_RPC, errno, "Cannot recv data");
+            else
+                error_report_system(VIREO_FROM_RPC, EIO, "End of file while reading data");
+            client_die(client);
+            return false;
+        }
+        g_mutex_lock(&client->lock);
+        client->last_rx = g_get_monotonic_time();
+        client->ka_sent = 0;
+        g_mutex_unlock(&client->lock);
+        if (client->in->len < client->in_want)
+            continue;
+        if (client->in_want == RPC_LEN_SIZE) {
+            if (!client_take_length(client))
+                return false;
+            continue;
+        }
+        client_dispatch(client);
+        g_byte_array_set_size(client->in, 0);
+        client->in_want = RPC_LEN_SIZE;
+    }
+}
+
+/* Write queued packets until the socket would block.  false when the
+ * connection died. */
+static bool client_write(remote_client *client)
+{
+    GByteArray *pkt;
+    int err = 0;
+
+    g_mutex_lock(&client->lock);
+    while ((pkt = g_queue_peek_head(client->outq))) {
+        ssize_t n = send(client->fd, pkt->data + client->out_off, pkt->len - client->out_off,
+                         MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                err = errno;
+            break;
+        }
+        client->out_off += n;
+        if (client->out_off == pkt->len) {
+            g_byte_array_unref(g_queue_pop_head(client->outq));
+            client->out_off = 0;
+        }
+    }
+    g_mutex_unlock(&client->lock);
+    if (!err)
+        return true;
+    error_report_system(VIREO_FROM_RPC, err, "Cannot write data");
+    client_die(client);
+    return false;
+}
+
+/* Called with lock held: ms until the keepalive needs attention (-1:
+ * never). */
+static int client_keepalive_timeout_locked(remote_client *client)
+{
+    gint64 due;
+
+    if (client->ka_interval_ms <= 0)
+        return -1;
+    due = client->last_rx + (gint64)client->ka_interval_ms * 1000 * (client->ka_sent + 1);
+    return (int)CLAMP((due - g_get_monotonic_time() + 999) / 1000, 0, G_MAXINT);
+}
+
+/* Send a PING when the line has been idle an interval; declare the peer
+ * dead when count PINGs went unanswered.  false when it died. */
+static bool client_keepalive_tick(remote_client *client)
+{
+    bool dead = false;
+
+    g_mutex_lock(&client->lock);
+    if (client->ka_interval_ms > 0 && client_keepalive_timeout_locked(client) == 0) {
+        if (client->ka_sent >= client->ka_count)
+            dead = true;
+        else {
+            client_queue_keepalive_locked(client, RPC_KEEPALIVE_PING);
+            client->ka_sent++;
+        }
+    }
+    g_mutex_unlock(&client->lock);
+    if (!dead)
+        return true;
+    error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR,
+                 "connection closed due to keepalive timeout");
+    client_die(client);
+    return false;
+}
+
+static void client_drain_wake(remote_client *client)
+{
+    uint64_t count;
+
+    if (read(client->wake_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+        g_warning("remote: cannot read the wake counter: %s", g_strerror(errno));
+}
+
+static gpointer client_thread(gpointer data)
+{
+    remote_client *client = data;
+
+    for (;;) {
+        struct pollfd fds[2] = {
+            { .fd = client->wake_fd, .events = POLLIN },
+            { .fd = client->fd, .events = POLLIN },
+        };
+        nfds_t nfds = 2;
+        int timeout;
+
+        g_mutex_lock(&client->lock);
+        if (client->quit) {
+            g_mutex_unlock(&client->lock);
+            return NULL;
+        }
+        if (!g_queue_is_empty(client->outq))
+            fds[1].events |= POLLOUT;
+        timeout = client_keepalive_timeout_locked(client);
+        if (client->dead) {
+            nfds = 1; /* nothing more to read or write: wait to be freed */
+            timeout = -1;
+        }
+        g_mutex_unlock(&client->lock);
+
+        if (poll(fds, nfds, timeout) < 0 && errno != EINTR) {
+            error_report_system(VIREO_FROM_RPC, errno, "Cannot poll the socket");
+            client_die(client);
+            continue;
+        }
+        if (fds[0].revents)
+            client_drain_wake(client);
+        if (nfds < 2)
+            continue;
+        if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && !client_read(client))
+            continue;
+        if ((fds[1].revents & POLLOUT) && !client_write(client))
+            continue;
+        client_keepalive_tick(client);
+    }
+}
+
+remote_client *remote_client_new(int fd, remote_client_event_fn on_event, void *opaque)
+{
+    remote_client *client = g_new0(remote_client, 1);
+
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    client->fd = fd;
+    client->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    client->on_event = on_event;
+    client->opaque = opaque;
+    g_mutex_init(&client->lock);
+    g_cond_init(&client->cond);
+    client->outq = g_queue_new();
+    client->calls = g_hash_table_new(NULL, NULL);
+    client->last_rx = g_get_monotonic_time();
+    client->in = g_byte_array_new();
+    client->in_want = RPC_LEN_SIZE;
+    client->thread = g_thread_new("vireo-remote-io", client_thread, client);
+    return client;
+}
+
+void remote_client_free(remote_client *client)
+{
+    if (!client)
+        return;
+    g_mutex_lock(&client->lock);
+    client->quit = true;
+    g_cond_broadcast(&client->cond);
+    g_mutex_unlock(&client->lock);
+    client_wake(client);
+    g_thread_join(client->thread);
+
+    close(client->fd);
+    close(client->wake_fd);
+    g_queue_free_full(client->outq, (GDestroyNotify)g_byte_array_unref);
+    g_hash_table_unref(client->calls);
+    error_free(client->dead);
+    g_byte_array_unref(client->in);
+    g_mutex_clear(&client->lock);
+    g_cond_clear(&client->cond);
+    g_free(client);
+}
+
+void remote_client_keepalive_start(remote_client *client, int interval_ms, int count)
+{
+    g_mutex_lock(&client->lock);
+    client->ka_interval_ms = MAX(interval_ms, 0);
+    client->ka_count = count;
+    client->ka_sent = 0;
+    g_mutex_unlock(&client->lock);
+    client_wake(client); /* recompute the poll timeout */
+}
+
+int remote_client_call(remote_client *client, rpc_header *hdr, GByteArray *pkt,
+                       rpc_header *reply_hdr, GByteArray **reply)
+{
+    client_call call = { 0 };
+    uint32_t serial;
+
+    g_mutex_lock(&client->lock);
+    if (client->dead || client->quit) {
+        g_mutex_unlock(&client->lock);
+        error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
+        return -1;
+    }
+    serial = hdr->serial = client->next_serial++;
+    hdr->type = RPC_CALL;
+    hdr->status = RPC_OK;
+    rpc_packet_finish(pkt, hdr);
+    g_hash_table_insert(client->calls, GUINT_TO_POINTER(serial), &call);
+    g_queue_push_tail(client->outq, g_byte_array_ref(pkt));
+    client_wake(client);
+    while (!call.done && !client->dead && !client->quit)
+        g_cond_wait(&client->cond, &client->lock);
+    if (!call.done) {
+        g_hash_table_remove(client->calls, GUINT_TO_POINTER(serial));
+        if (client->dead)
+            client_error_set(client->dead);
+        else
+            error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
+        g_mutex_unlock(&client->lock);
+        return -1;
+    }
+    g_mutex_unlock(&client->lock);
+    *reply_hdr = call.reply_hdr;
+    *reply = call.reply;
+    return 0;
+}

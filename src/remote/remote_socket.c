@@ -1,0 +1,98 @@
+/*
+ * remote_socket.c: libvirt's socket names and the unix transport.
+ *
+ * A client that is given no ?socket= dials the monolithic daemon's
+ * socket (libvirt-sock, or libvirt-sock-ro for read-only connections) in
+ * the system folder (/run/libvirt) or, for session URIs, in
+ * $XDG_RUNTIME_DIR/libvirt.  Like libvirt's client in its "auto" mode it
+ * falls back to the modular daemon of the URI's driver (virtqemud-sock
+ * for qemu://) when only that daemon's socket is there.  vireod answers
+ * on every one of these names.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "remote/remote_socket.h"
+#include "util/error.h"
+
+/* URI driver -> the modular daemon serving it */
+static const char *socket_modular_daemon(const char *driver)
+{
+    static const char *const map[][2] = {
+        { "qemu", "virtqemud" }, { "lxc", "virtlxcd" }, { "xen", "virtxend" },
+        { "ch", "virtchd" },     { "vbox", "virtvboxd" }, { "bhyve", "virtbhyved" },
+        { "network", "virtnetworkd" }, { "storage", "virtstoraged" },
+    };
+
+    for (size_t i = 0; driver && i < G_N_ELEMENTS(map); i++)
+        if (strcmp(map[i][0], driver) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+/* Session URIs (".../session"), and any URI but ".../system" of an
+ * unprivileged user, reach the per-user daemon. */
+static bool socket_is_session(const vireo_uri *uri)
+{
+    const char *path = uri->path ? uri->path : "";
+
+    if (strcmp(path, "/session") == 0)
+        return true;
+    return geteuid() != 0 && strcmp(path, "/system") != 0;
+}
+
+char *remote_socket_path(const vireo_uri *uri, bool read_only)
+{
+    const char *given = uri->params ? g_hash_table_lookup(uri->params, "socket") : NULL;
+    bool session = socket_is_session(uri);
+    const char *suffix = read_only && !session ? "-sock-ro" : "-sock";
+    const char *modular = socket_modular_daemon(uri->driver);
+    g_autofree char *dir = NULL;
+    g_autofree char *legacy = NULL;
+
+    if (given && *given)
+        return g_strdup(given);
+    if (session)
+        dir = g_build_filename(g_get_user_runtime_dir(), "libvirt", NULL);
+    else
+        dir = g_strdup("/run/libvirt");
+    legacy = g_strdup_printf("%s/libvirt%s", dir, suffix);
+    if (modular && access(legacy, F_OK) < 0) {
+        g_autofree char *path = g_strdup_printf("%s/%s%s", dir, modular, suffix);
+
+        if (access(path, F_OK) == 0)
+            return g_steal_pointer(&path);
+    }
+    return g_steal_pointer(&legacy);
+}
+
+int remote_socket_connect(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        error_report_system(VIREO_FROM_RPC, ENAMETOOLONG, "Failed to connect socket to '%s'",
+                            path);
+        return -1;
+    }
+    memcpy(addr.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_report_system(VIREO_FROM_RPC, errno, "Failed to create socket");
+        return -1;
+    }
+    while (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        int err = errno;
+
+        if (err == EINTR)
+            continue;
+        close(fd);
+        error_report_system(VIREO_FROM_RPC, err, "Failed to connect socket to '%s'", path);
+        return -1;
+    }
+    return fd;
+}
