@@ -17,7 +17,7 @@ else
 TEST_BUILDS := build build-asan
 endif
 
-.PHONY: all deps build test run clean
+.PHONY: all deps build build-asan test run clean
 
 all: build
 

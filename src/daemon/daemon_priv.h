@@ -42,6 +42,9 @@ struct daemon_server {
     GHashTable *clients;        /* main: daemon_client * -> itself, one reference each */
     GThreadPool *pool;          /* calls */
     GThreadPool *prio_pool;     /* high-priority calls */
+    vireo_conn *default_conn;   /* owned: the default URI opened for the daemon's
+                                 * whole life, so a driver's state (the test
+                                 * node) outlives any one client */
     int idle_timeout;           /* -t SECS, 0: none */
     guint idle_timer;           /* main */
     int next_client_id;         /* main */
@@ -119,6 +122,8 @@ char *dispatch_api_name(const char *proc_name);
 /* An ERROR reply to hdr (a CALL) carrying err (NULL: an internal error
  * saying so).  New packet, caller owns. */
 GByteArray *wire_error_reply(const rpc_header *call, const vireo_error *err);
+/* A finished packet with header h and err (NULL: a generic one) as body. */
+GByteArray *wire_error_packet(const rpc_header *h, const vireo_error *err);
 /* The header of the reply to call with status. */
 rpc_header wire_reply_header(const rpc_header *call, int status);
 /* Encode a remote_error body from err (NULL: generic) into pkt. */

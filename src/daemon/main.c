@@ -128,6 +128,10 @@ static void main_ready(void *opaque)
         if (write(fd, "1", 1) != 1)
             log_warn("cannot tell the parent process that vireod is ready");
         close(fd);
+        /* start-up errors reached the terminal; from here on the log outputs
+         * speak, and a held stderr would keep the caller's pipe open */
+        if (!freopen("/dev/null", "w", stderr))
+            log_warn("cannot detach stderr: %s", g_strerror(errno));
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include "daemon/daemon_priv.h"
 #include "daemon/server.h"
+#include "libvireo-priv.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -76,7 +77,8 @@ int server_run(daemon_config *cfg, const char *sock_dir, int idle_timeout,
     int status = 0;
 
     signal(SIGPIPE, SIG_IGN);
-    if (worker_pools_start(&srv) < 0 || listen_start(&srv, sock_dir) < 0) {
+    if (worker_pools_start(&srv) < 0 || listen_start(&srv, sock_dir) < 0 ||
+        !(srv.default_conn = api_conn_open_local(cfg->uri_default, false))) {
         status = 1;
         goto out;
     }
@@ -100,6 +102,8 @@ out:
     } else {
         server_shutdown(&srv);
     }
+    if (srv.default_conn)
+        vireo_conn_close(srv.default_conn);
     g_hash_table_unref(srv.clients);
     g_main_loop_unref(srv.loop);
     config_free(cfg);

@@ -65,14 +65,8 @@ GByteArray *stream_packet_end(const rpc_header *call)
 GByteArray *stream_packet_error(const rpc_header *call, const vireo_error *err)
 {
     rpc_header h = stream_header(call, RPC_STREAM, RPC_ERROR);
-    GByteArray *pkt = rpc_packet_new(&h);
 
-    if (wire_encode_error(pkt, err) < 0) {
-        g_byte_array_set_size(pkt, RPC_LEN_SIZE + RPC_HEADER_SIZE);
-        wire_encode_error(pkt, NULL);
-    }
-    rpc_packet_finish(pkt, &h);
-    return pkt;
+    return wire_error_packet(&h, err);
 }
 
 GByteArray *stream_packet_hole(const rpc_header *call, int64_t length, unsigned int flags)

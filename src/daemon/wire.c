@@ -56,16 +56,22 @@ rpc_header wire_reply_header(const rpc_header *call, int status)
     return h;
 }
 
-GByteArray *wire_error_reply(const rpc_header *call, const vireo_error *err)
+GByteArray *wire_error_packet(const rpc_header *h, const vireo_error *err)
 {
-    rpc_header h = wire_reply_header(call, RPC_ERROR);
-    GByteArray *pkt = rpc_packet_new(&h);
+    GByteArray *pkt = rpc_packet_new(h);
 
     if (wire_encode_error(pkt, err) < 0) {
         /* only an absurdly long message gets here: send a short one */
         g_byte_array_set_size(pkt, RPC_LEN_SIZE + RPC_HEADER_SIZE);
         wire_encode_error(pkt, NULL);
     }
-    rpc_packet_finish(pkt, &h);
+    rpc_packet_finish(pkt, h);
     return pkt;
+}
+
+GByteArray *wire_error_reply(const rpc_header *call, const vireo_error *err)
+{
+    rpc_header h = wire_reply_header(call, RPC_ERROR);
+
+    return wire_error_packet(&h, err);
 }
