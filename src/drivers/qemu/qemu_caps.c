@@ -1,0 +1,2 @@
+/* qemu_caps.c: being written */
+#include <glib.h>

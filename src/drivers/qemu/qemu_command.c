@@ -1,0 +1,2 @@
+/* qemu_command.c: being written */
+#include <glib.h>

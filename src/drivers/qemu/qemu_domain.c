@@ -1,0 +1,2 @@
+/* qemu_domain.c: being written */
+#include <glib.h>

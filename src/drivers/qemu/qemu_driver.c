@@ -1,0 +1,2 @@
+/* qemu_driver.c: being written */
+#include <glib.h>

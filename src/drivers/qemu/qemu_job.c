@@ -1,0 +1,2 @@
+/* qemu_job.c: being written */
+#include <glib.h>

@@ -1,0 +1,2 @@
+/* qemu_kvm.c: being written */
+#include <glib.h>

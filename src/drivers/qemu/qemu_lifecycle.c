@@ -1,0 +1,2 @@
+/* qemu_lifecycle.c: being written */
+#include <glib.h>

@@ -1,0 +1,2 @@
+/* qemu_monitor.c: being written */
+#include <glib.h>

@@ -1,0 +1,41 @@
+/*
+ * qemu_monitor.h: an asynchronous QMP client (JSON through jansson).
+ *
+ * One per running guest.  Its socket I/O runs on the GMainContext it was
+ * opened with: the QEMU driver's own I/O thread (so it works the same in
+ * vireod and in an embedded driver in a CLI process); callers on other
+ * threads block only on their own command, with a timeout, never on the
+ * loop.  Human monitor text is never parsed.
+ */
+#ifndef VIREO_QEMU_MONITOR_H
+#define VIREO_QEMU_MONITOR_H
+
+#include <glib.h>
+#include <jansson.h>
+
+typedef struct qmp qmp;
+
+/* An asynchronous event ("SHUTDOWN", "STOP", "RESUME", "RESET",
+ * "POWERDOWN", "GUEST_PANICKED", "BLOCK_JOB_*", "DEVICE_DELETED").  data is
+ * borrowed.  Runs on ctx's thread. */
+typedef void (*qmp_event_cb)(qmp *mon, const char *event, json_t *data, void *opaque);
+/* The connection closed (QEMU exited or crashed).  Runs on ctx's thread. */
+typedef void (*qmp_eof_cb)(qmp *mon, void *opaque);
+
+/* Connect to path, read the greeting, send qmp_capabilities.  Waits at
+ * most timeout_ms.  NULL with an error naming the socket. */
+qmp *qmp_open(const char *path, GMainContext *ctx, int timeout_ms, qmp_event_cb on_event,
+              qmp_eof_cb on_eof, void *opaque);
+
+/* Run cmd with args (stolen; NULL for none) and wait for its answer at most
+ * timeout_ms.  Returns the "return" member (new reference; an empty object
+ * when QEMU returned {}), or NULL with the error: QEMU's own "desc" as
+ * VIREO_ERR_INTERNAL_ERROR, VIREO_ERR_OPERATION_TIMEOUT when no answer
+ * came in time, VIREO_ERR_OPERATION_FAILED when the monitor closed.
+ * Callable from any thread but ctx's own. */
+json_t *qmp_call(qmp *mon, const char *cmd, json_t *args, int timeout_ms);
+
+/* Close; pending calls fail.  No callback runs after it returns. */
+void qmp_close(qmp *mon);
+
+#endif

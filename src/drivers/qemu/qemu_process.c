@@ -1,0 +1,2 @@
+/* qemu_process.c: being written */
+#include <glib.h>

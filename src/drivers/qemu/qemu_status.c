@@ -1,0 +1,2 @@
+/* qemu_status.c: being written */
+#include <glib.h>
