@@ -12,6 +12,7 @@
 
 #include "libvireo-priv.h"
 #include "drivers/event.h"
+#include "drivers/qemu/qemu_driver.h"
 #include "drivers/test/test_driver.h"
 #include "remote/remote_priv.h"
 
@@ -22,10 +23,11 @@
  * then the remote driver, which takes every URI they decline. */
 static const driver *const api_drivers[] = {
     &test_driver,
+    &qemu_driver,
     &remote_driver,
 };
 /* api_drivers[0 .. API_LOCAL_DRIVERS-1] run in process */
-#define API_LOCAL_DRIVERS 1
+#define API_LOCAL_DRIVERS 2
 
 /* ---- checks shared with libvireo-domain.c ---- */
 

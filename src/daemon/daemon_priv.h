@@ -45,6 +45,7 @@ struct daemon_server {
     vireo_conn *default_conn;   /* owned: the default URI opened for the daemon's
                                  * whole life, so a driver's state (the test
                                  * node) outlives any one client */
+    vireo_conn *qemu_conn;      /* owned: the QEMU driver of this root, held likewise */
     int idle_timeout;           /* -t SECS, 0: none */
     guint idle_timer;           /* main */
     int next_client_id;         /* main */

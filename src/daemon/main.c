@@ -174,6 +174,10 @@ int main(int argc, char **argv)
         return 0;
     }
     paths = paths_new(o.root);
+    /* the drivers root their own paths (qemu: config, status, logs) here,
+     * so a vireod under --root never touches the host's /etc or /run */
+    if (o.root)
+        g_setenv("VIREO_ROOT", paths->root, TRUE);
     cfg = main_load_config(&o, paths);
     if (!cfg)
         status = main_fail("bad configuration");

@@ -2,6 +2,7 @@
  * server.c: the main loop and its start and end (see server.h).
  */
 #include <signal.h>
+#include <unistd.h>
 #include <glib-unix.h>
 
 #include "daemon/daemon_priv.h"
@@ -64,6 +65,19 @@ static void server_shutdown(daemon_server *srv)
         ;
 }
 
+/* The QEMU driver of this daemon's root, opened at start so it re-attaches
+ * to guests that kept running and starts the autostart ones before the
+ * first client asks.  A host without QEMU still serves everything else. */
+static void server_open_hypervisor(daemon_server *srv)
+{
+    const char *uri = geteuid() == 0 ? "qemu:///system" : "qemu:///session";
+
+    srv->qemu_conn = api_conn_open_local(uri, false);
+    if (!srv->qemu_conn)
+        log_warn("%s is not available: %s", uri,
+                 error_last() ? error_last()->message : "unknown error");
+}
+
 int server_run(daemon_config *cfg, const char *sock_dir, int idle_timeout,
                void (*ready)(void *opaque), void *opaque)
 {
@@ -82,6 +96,7 @@ int server_run(daemon_config *cfg, const char *sock_dir, int idle_timeout,
         status = 1;
         goto out;
     }
+    server_open_hypervisor(&srv);
     sig_term = g_unix_signal_add(SIGTERM, server_on_signal, &srv);
     sig_int = g_unix_signal_add(SIGINT, server_on_signal, &srv);
     server_clients_changed(&srv);
@@ -102,6 +117,8 @@ out:
     } else {
         server_shutdown(&srv);
     }
+    if (srv.qemu_conn)
+        vireo_conn_close(srv.qemu_conn);
     if (srv.default_conn)
         vireo_conn_close(srv.default_conn);
     g_hash_table_unref(srv.clients);

@@ -14,6 +14,7 @@
 #   mount namespace (unshare -m, needs root), the host's files untouched.
 # The embedded driver has no storage driver, so virtinst's storage-pool
 # probing of disk paths is bypassed in the wrapper (paths are used as is).
+# vireo-test: once  (virt-install and libvirt do the slow part; the sanitizer run adds nothing)
 . "$VIREO_TOP/tests/lib.sh"
 
 TOOL=$VIREO_BUILD/tests/test-domain-xml

@@ -30,12 +30,23 @@ typedef struct qemu_caps {
     GPtrArray *machines;    /* qemu_machine *, owned */
     GPtrArray *cpu_models;  /* char *, owned: models usable with TCG */
     GHashTable *devices;    /* device type names (-device help / qom-list-types) -> NULL */
+    GPtrArray *cpu_models_other; /* char *, owned: models known but missing TCG features */
+    char *package;          /* "Debian 1:7.2+dfsg-7", may be NULL */
+    gint refs;              /* atomic; the last unref frees */
 } qemu_caps;
 
 /* The capabilities of binary, from cache_dir when the cache is fresh, else
  * probed (and cached).  New reference; NULL with an error. */
 qemu_caps *qemu_caps_get(const char *binary, const char *cache_dir);
 qemu_caps *qemu_caps_ref(qemu_caps *caps);
+/* An empty caps (one reference) for binary and arch, to be filled by hand
+ * (tests build fixed capabilities this way, without probing). */
+qemu_caps *qemu_caps_new(const char *binary, const char *arch);
+void qemu_caps_add_machine(qemu_caps *caps, const char *name, const char *alias,
+                           bool is_default, unsigned int max_cpus);
+/* How many times this process ran a QEMU binary to probe it (the cache
+ * answers the rest); for tests. */
+unsigned int qemu_caps_probe_count(void);
 void qemu_caps_unref(qemu_caps *caps);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemu_caps, qemu_caps_unref)
 

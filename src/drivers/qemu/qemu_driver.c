@@ -1,2 +1,457 @@
-/* qemu_driver.c: being written */
-#include <glib.h>
+/*
+ * qemu_driver.c: the QEMU driver's connections: which URIs it claims,
+ * one driver instance per root shared by the process's connections, the
+ * instance's I/O thread, node calls, and the driver tables.
+ *
+ * URIs:
+ *   qemu:///system          root only (others are declined, so the remote
+ *                           driver takes the URI to vireod, as libvirt
+ *                           does); every path under /
+ *   qemu:///session         per user: libvirt's XDG folders
+ *   qemu:///embed?root=DIR  in process, everything under DIR
+ * VIREO_ROOT=DIR in the environment roots system and session under DIR
+ * too (vireod --root exports it), and then qemu:///system is served to
+ * any user: nothing outside DIR is touched.
+ *
+ * Job timeout: 30 s, or VIREO_QEMU_JOB_TIMEOUT_MS from the environment,
+ * or the URI parameter job_timeout_ms (tests use a short one); read when
+ * the instance is created.
+ *
+ * Lifetime: an embed instance ends with its last connection (detaching
+ * from its guests, which keep running); system and session instances
+ * stay for the process's life once opened, as libvirtd's driver state
+ * does, so vireod's clients coming and going lose nothing.
+ *
+ * Autostart: domains marked autostart are started when the system or
+ * session instance is created in a process (vireod: at its first qemu
+ * client, or its default URI); never for embed, whose owner starts what
+ * it wants.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "drivers/event.h"
+#include "drivers/qemu/qemu_caps.h"
+#include "drivers/qemu/qemu_driver.h"
+#include "drivers/qemu/qemu_priv.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#define LOG_CATEGORY "qemu.driver"
+
+static GMutex qemu_registry_lock;
+static GHashTable *qemu_registry;    /* key -> qemu_drv *, guarded by qemu_registry_lock */
+static GHashTable *qemu_autostarted; /* keys autostarted in this process (set), same lock */
+
+qemu_drv *qemu_conn_drv(vireo_conn *conn)
+{
+    return conn->priv;
+}
+
+/* ---- folders ---- */
+
+static void qemu_drv_paths_rooted(qemu_drv *drv, const char *root)
+{
+    drv->config_dir = g_build_filename(root, "etc", "libvirt", "qemu", NULL);
+    drv->run_dir = g_build_filename(root, "run", "libvirt", "qemu", NULL);
+    drv->log_dir = g_build_filename(root, "var", "log", "libvirt", "qemu", NULL);
+    drv->cache_dir = g_build_filename(root, "var", "cache", "libvirt", "qemu", NULL);
+    drv->save_dir = g_build_filename(root, "var", "lib", "libvirt", "qemu", "save", NULL);
+}
+
+/* libvirt's session layout */
+static void qemu_drv_paths_session(qemu_drv *drv)
+{
+    drv->config_dir = g_build_filename(g_get_user_config_dir(), "libvirt", "qemu", NULL);
+    drv->run_dir = g_build_filename(g_get_user_runtime_dir(), "libvirt", "qemu", "run", NULL);
+    drv->log_dir = g_build_filename(g_get_user_cache_dir(), "libvirt", "qemu", "log", NULL);
+    drv->cache_dir = g_build_filename(g_get_user_cache_dir(), "libvirt", "qemu", "cache", NULL);
+    drv->save_dir = g_build_filename(drv->config_dir, "save", NULL);
+}
+
+static int qemu_drv_mkdirs(qemu_drv *drv)
+{
+    const char *dirs[] = { drv->config_dir, drv->autostart_dir, drv->run_dir, drv->log_dir,
+                           drv->cache_dir, drv->save_dir };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        if (g_mkdir_with_parents(dirs[i], 0755) < 0) {
+            error_report_system(VIREO_FROM_QEMU, errno, "cannot create folder '%s'", dirs[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the I/O thread ---- */
+
+static gpointer qemu_io_main(gpointer data)
+{
+    qemu_drv *drv = data;
+
+    g_main_context_push_thread_default(drv->ctx);
+    g_main_loop_run(drv->loop);
+    g_main_context_pop_thread_default(drv->ctx);
+    return NULL;
+}
+
+/* Runs on the I/O thread: a quit sent from elsewhere before the loop ran
+ * would be lost (g_main_loop_run sets it running again). */
+static gboolean qemu_io_quit(gpointer data)
+{
+    g_main_loop_quit(data);
+    return G_SOURCE_REMOVE;
+}
+
+static void qemu_drv_free(qemu_drv *drv)
+{
+    if (!drv)
+        return;
+    g_mutex_lock(&drv->lock);
+    drv->closing = true;
+    g_mutex_unlock(&drv->lock);
+    /* queued clean-ups and autostarts finish first: they hold jobs */
+    if (drv->tasks)
+        g_thread_pool_free(drv->tasks, FALSE, TRUE);
+    if (drv->io_thread) {
+        /* monitors close while the loop still runs (qmp_close waits on it) */
+        g_autoptr(GSource) quit = g_idle_source_new();
+
+        qemu_status_detach_all(drv);
+        g_source_set_callback(quit, qemu_io_quit, drv->loop, NULL);
+        g_source_attach(quit, drv->ctx);
+        g_thread_join(drv->io_thread);
+    }
+    if (drv->by_name)
+        g_hash_table_destroy(drv->by_name);
+    if (drv->by_uuid)
+        g_hash_table_destroy(drv->by_uuid);
+    if (drv->loop)
+        g_main_loop_unref(drv->loop);
+    if (drv->ctx)
+        g_main_context_unref(drv->ctx);
+    g_mutex_clear(&drv->lock);
+    g_free(drv->key);
+    g_free(drv->uri);
+    g_free(drv->config_dir);
+    g_free(drv->autostart_dir);
+    g_free(drv->run_dir);
+    g_free(drv->log_dir);
+    g_free(drv->cache_dir);
+    g_free(drv->save_dir);
+    g_free(drv);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemu_drv, qemu_drv_free)
+
+static int qemu_job_timeout(const vireo_uri *uri)
+{
+    const char *text = uri->params ? g_hash_table_lookup(uri->params, "job_timeout_ms") : NULL;
+    long ms;
+
+    if (!text)
+        text = g_getenv("VIREO_QEMU_JOB_TIMEOUT_MS");
+    if (!text)
+        return QEMU_JOB_TIMEOUT_MS;
+    ms = strtol(text, NULL, 10);
+    return ms > 0 && ms < G_MAXINT ? (int)ms : QEMU_JOB_TIMEOUT_MS;
+}
+
+/* A new instance for uri, rooted at root (NULL: the session folders):
+ * folders made, I/O thread running, definitions loaded, running guests
+ * re-attached.  Called with the registry lock. */
+static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
+                              const vireo_uri *uri)
+{
+    g_autoptr(qemu_drv) drv = g_new0(qemu_drv, 1);
+
+    g_mutex_init(&drv->lock);
+    drv->uri = g_strdup(canon);
+    drv->embed = embed;
+    drv->job_timeout_ms = qemu_job_timeout(uri);
+    if (root)
+        qemu_drv_paths_rooted(drv, root);
+    else
+        qemu_drv_paths_session(drv);
+    drv->autostart_dir = g_build_filename(drv->config_dir, "autostart", NULL);
+    drv->key = g_strdup(drv->run_dir);
+    if (qemu_drv_mkdirs(drv) < 0)
+        return NULL;
+    drv->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)qemu_dom_unref);
+    drv->by_uuid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    drv->ctx = g_main_context_new();
+    drv->loop = g_main_loop_new(drv->ctx, FALSE);
+    drv->io_thread = g_thread_new("qemu-io", qemu_io_main, drv);
+    drv->tasks = g_thread_pool_new(qemu_task_run, drv, -1, FALSE, NULL);
+    qemu_config_load_all(drv);
+    qemu_status_load_all(drv);
+    log_info("%s: ready (config '%s', state '%s')", drv->uri, drv->config_dir, drv->run_dir);
+    return g_steal_pointer(&drv);
+}
+
+/* The instance for the root, created at its first open. */
+static qemu_drv *qemu_drv_acquire(const char *canon, const char *root, bool embed,
+                                  const vireo_uri *uri)
+{
+    /* the key is the run folder: URIs naming the same folders share it */
+    g_autofree char *key = root ? g_build_filename(root, "run", "libvirt", "qemu", NULL)
+                                : g_build_filename(g_get_user_runtime_dir(), "libvirt", "qemu",
+                                                   "run", NULL);
+    qemu_drv *drv;
+
+    g_mutex_lock(&qemu_registry_lock);
+    if (!qemu_registry) {
+        qemu_registry = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        qemu_autostarted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    drv = g_hash_table_lookup(qemu_registry, key);
+    if (!drv) {
+        drv = qemu_drv_new(canon, root, embed, uri);
+        if (drv)
+            g_hash_table_insert(qemu_registry, g_strdup(drv->key), drv);
+        /* system and session live as long as the process, as libvirtd's
+         * driver state does (vireod's clients come and go); embed ends
+         * with its last connection */
+        if (drv && !embed)
+            drv->refs++;
+        if (drv && !embed && !g_hash_table_contains(qemu_autostarted, drv->key)) {
+            g_hash_table_add(qemu_autostarted, g_strdup(drv->key));
+            qemu_autostart_all(drv);
+        }
+    }
+    if (drv)
+        drv->refs++;
+    g_mutex_unlock(&qemu_registry_lock);
+    return drv;
+}
+
+static void qemu_drv_release(qemu_drv *drv)
+{
+    bool last;
+
+    g_mutex_lock(&qemu_registry_lock);
+    last = --drv->refs == 0;
+    if (last)
+        g_hash_table_remove(qemu_registry, drv->key);
+    g_mutex_unlock(&qemu_registry_lock);
+    /* freed outside the registry lock: detaching waits on monitors */
+    if (last)
+        qemu_drv_free(drv);
+}
+
+/* ---- connection entries ---- */
+
+/* Which root a URI names; DECLINED for URIs that are not ours. */
+static driver_open_result qemu_uri_root(const vireo_uri *uri, char **canon, char **root,
+                                        bool *embed)
+{
+    const char *env_root = g_getenv("VIREO_ROOT");
+    const char *dir;
+
+    *embed = false;
+    if (strcmp(uri->path ? uri->path : "", "/system") == 0) {
+        if (!(env_root && *env_root) && geteuid() != 0)
+            return DRIVER_OPEN_DECLINED; /* vireod's, through the remote driver */
+        *canon = g_strdup("qemu:///system");
+        *root = g_strdup(env_root && *env_root ? env_root : "/");
+        return DRIVER_OPEN_SUCCESS;
+    }
+    if (strcmp(uri->path ? uri->path : "", "/session") == 0) {
+        *canon = g_strdup("qemu:///session");
+        *root = env_root && *env_root ? g_strdup(env_root) : NULL;
+        return DRIVER_OPEN_SUCCESS;
+    }
+    if (strcmp(uri->path ? uri->path : "", "/embed") == 0) {
+        dir = uri->params ? g_hash_table_lookup(uri->params, "root") : NULL;
+        if (!dir || dir[0] != '/') {
+            error_report(VIREO_FROM_QEMU, VIREO_ERR_INVALID_ARG,
+                         "URI '%s' must name an absolute folder: qemu:///embed?root=/DIR",
+                         uri->text);
+            return DRIVER_OPEN_ERROR;
+        }
+        *embed = true;
+        *root = g_canonicalize_filename(dir, NULL);
+        *canon = g_strdup_printf("qemu:///embed?root=%s", *root);
+        return DRIVER_OPEN_SUCCESS;
+    }
+    error_report(VIREO_FROM_QEMU, VIREO_ERR_INTERNAL_ERROR,
+                 "unexpected QEMU URI path '%s', try qemu:///system", uri->path);
+    return DRIVER_OPEN_ERROR;
+}
+
+static driver_open_result qemu_conn_open(vireo_conn *conn, const vireo_uri *uri,
+                                         unsigned int flags)
+{
+    g_autofree char *canon = NULL;
+    g_autofree char *root = NULL;
+    driver_open_result r;
+    bool embed;
+    qemu_drv *drv;
+
+    (void)flags;
+    if (!uri->driver || strcmp(uri->driver, "qemu") != 0)
+        return DRIVER_OPEN_DECLINED;
+    if (uri->transport || (uri->host && *uri->host))
+        return DRIVER_OPEN_DECLINED; /* remote */
+    r = qemu_uri_root(uri, &canon, &root, &embed);
+    if (r != DRIVER_OPEN_SUCCESS)
+        return r;
+    drv = qemu_drv_acquire(canon, root, embed, uri);
+    if (!drv)
+        return DRIVER_OPEN_ERROR;
+    conn->priv = drv;
+    return DRIVER_OPEN_SUCCESS;
+}
+
+static int qemu_conn_close(vireo_conn *conn)
+{
+    qemu_drv *drv = conn->priv;
+
+    conn->priv = NULL;
+    if (drv)
+        qemu_drv_release(drv);
+    return 0;
+}
+
+static const char *qemu_conn_get_type(vireo_conn *conn)
+{
+    (void)conn;
+    return "QEMU";
+}
+
+static int qemu_conn_get_version(vireo_conn *conn, unsigned long *hv_ver)
+{
+    g_autoptr(qemu_caps) caps = qemu_caps_get(QEMU_EMULATOR_DEFAULT,
+                                              qemu_conn_drv(conn)->cache_dir);
+
+    if (!caps)
+        return -1;
+    *hv_ver = caps->version;
+    return 0;
+}
+
+static char *qemu_conn_get_hostname(vireo_conn *conn)
+{
+    (void)conn;
+    return g_strdup(g_get_host_name());
+}
+
+static char *qemu_conn_get_capabilities(vireo_conn *conn)
+{
+    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)qemu_caps_unref);
+    qemu_caps *caps = qemu_caps_get(QEMU_EMULATOR_DEFAULT, qemu_conn_drv(conn)->cache_dir);
+
+    if (!caps)
+        return NULL;
+    g_ptr_array_add(list, caps);
+    return qemu_caps_format_host(list);
+}
+
+static char *qemu_conn_get_uri(vireo_conn *conn)
+{
+    return g_strdup(qemu_conn_drv(conn)->uri);
+}
+
+static int qemu_conn_is_alive(vireo_conn *conn)
+{
+    (void)conn;
+    return 1;
+}
+
+/* The CPU clock from /proc/cpuinfo, 0 when it says none. */
+static unsigned int qemu_node_mhz(void)
+{
+    g_autofree char *text = NULL;
+    const char *line;
+
+    if (!g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL))
+        return 0;
+    line = strstr(text, "cpu MHz");
+    if (!line || !(line = strchr(line, ':')))
+        return 0;
+    return (unsigned int)strtod(line + 1, NULL);
+}
+
+static int qemu_node_get_info(vireo_conn *conn, vireo_node_info *info)
+{
+    struct utsname u;
+    struct sysinfo si;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    (void)conn;
+    if (uname(&u) < 0 || sysinfo(&si) < 0) {
+        error_report_system(VIREO_FROM_QEMU, errno, "cannot read the node's information");
+        return -1;
+    }
+    g_strlcpy(info->model, u.machine, sizeof(info->model));
+    info->memory = (unsigned long)((unsigned long long)si.totalram * si.mem_unit / 1024);
+    info->cpus = (unsigned int)(cpus > 0 ? cpus : 1);
+    info->mhz = qemu_node_mhz();
+    info->nodes = 1;
+    info->sockets = 1;
+    info->cores = info->cpus;
+    info->threads = 1;
+    return 0;
+}
+
+static int qemu_event_register_any(vireo_conn *conn, vireo_domain *dom, int event_id,
+                                   void (*cb)(void), void *opaque, vireo_free_cb freecb)
+{
+    /* events belong to the instance: every connection to the root sees them */
+    return event_register(conn, qemu_conn_drv(conn), dom, event_id, cb, opaque, freecb);
+}
+
+static int qemu_event_deregister_any(vireo_conn *conn, int callback_id)
+{
+    return event_deregister(conn, callback_id);
+}
+
+static const conn_driver qemu_conn_driver = {
+    .conn_open = qemu_conn_open,
+    .conn_close = qemu_conn_close,
+    .conn_get_type = qemu_conn_get_type,
+    .conn_get_version = qemu_conn_get_version,
+    .conn_get_hostname = qemu_conn_get_hostname,
+    .conn_get_capabilities = qemu_conn_get_capabilities,
+    .conn_get_uri = qemu_conn_get_uri,
+    .conn_is_alive = qemu_conn_is_alive,
+    .node_get_info = qemu_node_get_info,
+};
+
+static const domain_driver qemu_domain_driver = {
+    .lookup_by_name = qemu_domain_lookup_by_name,
+    .lookup_by_uuid = qemu_domain_lookup_by_uuid,
+    .lookup_by_id = qemu_domain_lookup_by_id,
+    .list_all = qemu_domain_list_all,
+    .define_xml = qemu_domain_define_xml,
+    .undefine = qemu_domain_undefine,
+    .create = qemu_domain_create,
+    .create_xml = qemu_domain_create_xml,
+    .destroy = qemu_domain_destroy,
+    .shutdown = qemu_domain_shutdown,
+    .reboot = qemu_domain_reboot,
+    .suspend = qemu_domain_suspend,
+    .resume = qemu_domain_resume,
+    .get_info = qemu_domain_get_info,
+    .get_state = qemu_domain_get_state,
+    .get_os_type = qemu_domain_get_os_type,
+    .get_xml_desc = qemu_domain_get_xml_desc,
+    .get_autostart = qemu_domain_get_autostart,
+    .set_autostart = qemu_domain_set_autostart,
+    .is_active = qemu_domain_is_active,
+    .is_persistent = qemu_domain_is_persistent,
+    .is_updated = qemu_domain_is_updated,
+    .has_managed_save = qemu_domain_has_managed_save,
+    .event_register_any = qemu_event_register_any,
+    .event_deregister_any = qemu_event_deregister_any,
+};
+
+const driver qemu_driver = {
+    .name = "qemu",
+    .conn = &qemu_conn_driver,
+    .domain = &qemu_domain_driver,
+};

@@ -1,2 +1,289 @@
-/* qemu_status.c: being written */
-#include <glib.h>
+/*
+ * qemu_status.c: the status file of each running domain, re-attaching at
+ * driver start, letting go at driver end, and autostart.
+ *
+ * run_dir/NAME.xml, written atomically at every change a job makes:
+ *
+ *   <domstatus state='1' reason='1' pid='1234' run='2'>
+ *     <monitor path='RUN/NAME.monitor'/>
+ *     <domain type='kvm' id='3'> ...the live definition... </domain>
+ *   </domstatus>
+ *
+ * States changed by QEMU's own events (a guest pausing itself) are not
+ * written from the I/O thread; a restarted driver trusts the file and
+ * QEMU's next events.  A QEMU that exited while no driver watched is
+ * marked shut off (reason unknown, event STOPPED_FAILED) and its files
+ * removed; one still alive whose monitor cannot be reached is killed
+ * (reason daemon, as libvirt does), so it never runs twice.
+ */
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "drivers/qemu/qemu_priv.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/log.h"
+
+#define LOG_CATEGORY "qemu.status"
+
+char *qemu_dom_path(qemu_drv *drv, const char *dir, const char *name, const char *suffix)
+{
+    (void)drv;
+    return g_strdup_printf("%s/%s%s", dir, name, suffix);
+}
+
+int qemu_status_save(qemu_dom *dom)
+{
+    qemu_drv *drv = dom->drv;
+    g_autofree char *path = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *mon = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    g_mutex_lock(&drv->lock);
+    if (dom->live && dom->proc) {
+        path = qemu_dom_path(drv, drv->run_dir, dom->live->name, ".xml");
+        mon = g_markup_escape_text(dom->proc->monitor_path, -1);
+        xml = domain_def_format(dom->live, VIREO_DOMAIN_XML_SECURE);
+        g_string_printf(out, "<domstatus state='%d' reason='%d' pid='%d' run='%u'>\n"
+                             "  <monitor path='%s'/>\n%s</domstatus>\n",
+                        dom->state, dom->reason, (int)dom->pid, dom->run, mon, xml ? xml : "");
+    }
+    g_mutex_unlock(&drv->lock);
+    if (!path || !xml)
+        return path ? -1 : 0;
+    return file_write_atomic(path, out->str, out->len, 0600, VIREO_FROM_QEMU);
+}
+
+void qemu_status_remove(qemu_drv *drv, const char *name)
+{
+    const char *suffixes[] = { ".xml", ".monitor", ".pid" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        g_autofree char *path = qemu_dom_path(drv, drv->run_dir, name, suffixes[i]);
+
+        if (unlink(path) < 0 && errno != ENOENT)
+            log_warn("cannot remove '%s': %s", path, g_strerror(errno));
+    }
+}
+
+/* What one status file says. */
+typedef struct qemu_status {
+    int state, reason;
+    pid_t pid;
+    guint run;
+    char *monitor;          /* owned */
+    domain_def *live;       /* owned */
+} qemu_status;
+
+static void qemu_status_clear(qemu_status *st)
+{
+    g_free(st->monitor);
+    domain_def_free(st->live);
+}
+
+static long qemu_xml_long(xmlNode *node, const char *name)
+{
+    xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+    long n = v ? strtol((const char *)v, NULL, 10) : -1;
+
+    xmlFree(v);
+    return n;
+}
+
+static xmlNode *qemu_xml_child(xmlNode *node, const char *name)
+{
+    for (xmlNode *c = node->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static int qemu_status_parse(const char *text, qemu_status *st)
+{
+    xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "status.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNode *mon, *dom;
+    xmlBufferPtr buf;
+    xmlChar *path;
+
+    if (!root || strcmp((const char *)root->name, "domstatus") != 0 ||
+        !(mon = qemu_xml_child(root, "monitor")) || !(dom = qemu_xml_child(root, "domain"))) {
+        if (doc)
+            xmlFreeDoc(doc);
+        error_report(VIREO_FROM_QEMU, VIREO_ERR_INTERNAL_ERROR, "malformed status file");
+        return -1;
+    }
+    st->state = (int)qemu_xml_long(root, "state");
+    st->reason = (int)qemu_xml_long(root, "reason");
+    st->pid = (pid_t)qemu_xml_long(root, "pid");
+    st->run = (guint)qemu_xml_long(root, "run");
+    path = xmlGetProp(mon, (const xmlChar *)"path");
+    st->monitor = g_strdup((const char *)path);
+    xmlFree(path);
+    buf = xmlBufferCreate();
+    xmlNodeDump(buf, doc, dom, 0, 0);
+    st->live = domain_def_parse((const char *)xmlBufferContent(buf), DOMAIN_PARSE_LIVE);
+    xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+    return st->live && st->monitor && st->pid > 0 ? 0 : -1;
+}
+
+/* The domain a status file belongs to, a new reference: the defined one,
+ * or a new transient one.  NULL when its name or UUID clash. */
+static qemu_dom *qemu_status_owner(qemu_drv *drv, const domain_def *live)
+{
+    qemu_dom *dom = NULL;
+
+    g_mutex_lock(&drv->lock);
+    if (qemu_drv_check_clash(drv, live, &dom) == 0) {
+        if (!dom) {
+            dom = qemu_dom_new(drv);
+            dom->live = domain_def_copy(live);
+            qemu_drv_add(drv, dom);
+        }
+        qemu_dom_ref(dom);
+    }
+    g_mutex_unlock(&drv->lock);
+    return dom;
+}
+
+/* The QEMU of st is gone or unreachable: kill it if it still runs, remove
+ * its files, shut its domain off. */
+static void qemu_status_lost(qemu_drv *drv, qemu_dom *dom, qemu_status *st)
+{
+    g_autofree char *pid_path = qemu_dom_path(drv, drv->run_dir, st->live->name, ".pid");
+    g_autofree char *pid_text = NULL;
+    int reason = VIREO_DOMAIN_SHUTOFF_UNKNOWN;
+
+    if (kill(st->pid, 0) == 0 && g_file_get_contents(pid_path, &pid_text, NULL, NULL) &&
+        strtol(pid_text, NULL, 10) == st->pid) {
+        log_warn("%s: QEMU (pid %d) runs but cannot be reached: killing it", st->live->name,
+                 (int)st->pid);
+        kill(st->pid, SIGKILL);
+        reason = VIREO_DOMAIN_SHUTOFF_DAEMON;
+    }
+    qemu_status_remove(drv, st->live->name);
+    g_mutex_lock(&drv->lock);
+    dom->state = VIREO_DOMAIN_SHUTOFF;
+    dom->reason = reason;
+    if (dom->live)
+        dom->live->id = -1;
+    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_STOPPED, VIREO_DOMAIN_EVENT_STOPPED_FAILED);
+    if (dom->def)
+        g_clear_pointer(&dom->live, domain_def_free);
+    else
+        qemu_drv_remove(drv, dom); /* transient: gone with its run */
+    g_mutex_unlock(&drv->lock);
+}
+
+static void qemu_status_load_one(qemu_drv *drv, const char *file)
+{
+    g_autofree char *path = g_build_filename(drv->run_dir, file, NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *log_path = NULL;
+    g_autofree char *pid_path = NULL;
+    g_autoptr(qemu_dom) dom = NULL;
+    qemu_status st = { 0 };
+    qemu_proc *proc;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) || qemu_status_parse(text, &st) < 0) {
+        log_error("removing unreadable status file '%s'", path);
+        unlink(path);
+        qemu_status_clear(&st);
+        return;
+    }
+    if (!(dom = qemu_status_owner(drv, st.live))) {
+        log_error("status file '%s' names a domain that clashes with another", path);
+        qemu_status_clear(&st);
+        return;
+    }
+    log_path = qemu_dom_path(drv, drv->log_dir, st.live->name, ".log");
+    pid_path = qemu_dom_path(drv, drv->run_dir, st.live->name, ".pid");
+    /* without drv->lock: the monitor's callbacks take it */
+    proc = qemu_proc_attach(st.pid, log_path, st.monitor, pid_path, drv->ctx,
+                            QEMU_ATTACH_TIMEOUT_MS, qemu_on_event, qemu_on_exit, dom);
+    if (!proc) {
+        log_info("%s: QEMU (pid %d) is gone: %s", st.live->name, (int)st.pid,
+                 error_last() ? error_last()->message : "");
+        qemu_status_lost(drv, dom, &st);
+        qemu_status_clear(&st);
+        return;
+    }
+    g_mutex_lock(&drv->lock);
+    domain_def_free(dom->live);
+    dom->live = g_steal_pointer(&st.live);
+    dom->proc = proc;
+    dom->pid = proc->pid;
+    dom->state = st.state;
+    dom->reason = st.reason;
+    dom->run = st.run;
+    if (dom->live->id > drv->last_id)
+        drv->last_id = dom->live->id;
+    log_info("%s: re-attached to QEMU (pid %d)", dom->live->name, (int)proc->pid);
+    g_mutex_unlock(&drv->lock);
+    qemu_status_clear(&st);
+}
+
+void qemu_status_load_all(qemu_drv *drv)
+{
+    g_autoptr(GDir) dir = g_dir_open(drv->run_dir, 0, NULL);
+    const char *file;
+
+    if (!dir)
+        return;
+    while ((file = g_dir_read_name(dir))) {
+        if (g_str_has_suffix(file, ".xml"))
+            qemu_status_load_one(drv, file);
+    }
+    error_reset();
+}
+
+void qemu_status_detach_all(qemu_drv *drv)
+{
+    g_autoptr(GPtrArray) procs = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer value;
+
+    g_mutex_lock(&drv->lock);
+    g_hash_table_iter_init(&it, drv->by_name);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        qemu_dom *dom = value;
+
+        if (dom->proc)
+            g_ptr_array_add(procs, g_steal_pointer(&dom->proc));
+    }
+    g_mutex_unlock(&drv->lock);
+    /* a QEMU still running keeps its socket and pid file for the next
+     * driver (qemu_proc_free); the monitor closes, the guest runs on */
+    for (guint i = 0; i < procs->len; i++)
+        qemu_proc_free(g_ptr_array_index(procs, i));
+}
+
+void qemu_autostart_all(qemu_drv *drv)
+{
+    GHashTableIter it;
+    gpointer value;
+
+    g_mutex_lock(&drv->lock);
+    g_hash_table_iter_init(&it, drv->by_name);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        qemu_dom *dom = value;
+        qemu_task *task;
+
+        if (!dom->def || !dom->autostart || qemu_dom_active(dom))
+            continue;
+        task = g_new0(qemu_task, 1);
+        task->kind = QEMU_TASK_AUTOSTART;
+        task->dom = qemu_dom_ref(dom);
+        g_thread_pool_push(drv->tasks, task, NULL);
+    }
+    g_mutex_unlock(&drv->lock);
+}

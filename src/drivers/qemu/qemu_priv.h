@@ -1,0 +1,195 @@
+/*
+ * qemu_priv.h: the QEMU driver's own state, shared by its files.
+ *
+ * One qemu_drv per root (qemu:///system, qemu:///session, each
+ * qemu:///embed?root=DIR), shared by every connection of the process to
+ * that root and freed when the last one closes.  Freeing it detaches from
+ * running guests and never kills them: QEMU runs in its own session and
+ * a later open re-attaches through the status files.
+ *
+ * Threads and locks:
+ *  - drv->lock guards the domain tables and every qemu_dom field marked
+ *    "lock".  Nobody holds it across a monitor call, a process spawn or
+ *    kill, or qmp_close (monitor callbacks take it).
+ *  - A changing call holds its domain's job (qemu_job.c) for its whole
+ *    length; fields marked "job" are touched only by the job holder.
+ *  - drv->ctx runs on drv's own I/O thread: QMP sockets and process exit
+ *    watches.  Monitor events and exits arrive there and only update
+ *    state under drv->lock; work that needs the job (cleaning up after an
+ *    exit, autostart) goes to drv->tasks.
+ *  - Reading calls (lookups, list, info, state, XML) take drv->lock only:
+ *    they never wait for a job or a monitor.
+ *
+ * Files (all from one root, DESIGN.md):
+ *   config_dir/NAME.xml             persistent definition
+ *   config_dir/autostart/NAME.xml   symlink to it when autostarted
+ *   run_dir/NAME.xml                status of a running domain
+ *   run_dir/NAME.monitor, NAME.pid  QMP socket, QEMU's pid file
+ *   log_dir/NAME.log                QEMU's output
+ *   cache_dir                       capabilities cache
+ *   save_dir                        save images
+ */
+#ifndef VIREO_QEMU_PRIV_H
+#define VIREO_QEMU_PRIV_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "conf/domain_def.h"
+#include "drivers/driver.h"
+#include "drivers/qemu/qemu_process.h"
+
+#define QEMU_EMULATOR_DEFAULT "/usr/bin/qemu-system-x86_64"
+#define QEMU_JOB_TIMEOUT_MS 30000      /* default; VIREO_QEMU_JOB_TIMEOUT_MS or ?job_timeout_ms= */
+#define QEMU_MONITOR_TIMEOUT_MS 30000  /* one QMP command */
+#define QEMU_START_TIMEOUT_MS 30000    /* spawn until the monitor answers */
+#define QEMU_ATTACH_TIMEOUT_MS 5000    /* re-attach to a running QEMU */
+#define QEMU_KILL_GRACE_MS 10000       /* SIGTERM, then SIGKILL (libvirt: 10 s) */
+
+typedef struct qemu_drv qemu_drv;
+
+/* One domain.  Reference-counted (atomic): the tables hold one, and so
+ * does every call or task using it. */
+typedef struct qemu_dom {
+    gint refs;
+    qemu_drv *drv;          /* borrowed: drv outlives its domains */
+    domain_def *def;        /* lock: persistent definition; NULL when transient */
+    domain_def *live;       /* lock: running definition (with id); NULL when inactive */
+    int state;              /* lock: VIREO_DOMAIN_* */
+    int reason;             /* lock: the state's reason */
+    bool autostart;         /* lock */
+    bool updated;           /* lock: def redefined while running */
+    bool removed;           /* lock: no longer in the tables */
+    bool got_shutdown;      /* lock: QEMU sent SHUTDOWN in this run */
+    bool destroying;        /* lock: destroy under way (its events are its own) */
+    bool exited;            /* lock: the process of this run has exited */
+    pid_t pid;              /* lock: QEMU's pid while active, else 0 */
+    guint run;              /* lock: run counter, bumped at every start */
+    const char *job;        /* lock: name of the job holding the domain, or NULL */
+    GCond job_cond;         /* with drv->lock: signalled when the job ends */
+    qemu_proc *proc;        /* job: the running QEMU (owned), NULL when inactive */
+} qemu_dom;
+
+struct qemu_drv {
+    int refs;               /* guarded by the registry lock (qemu_driver.c) */
+    char *key;              /* registry key: the run folder */
+    char *uri;              /* canonical URI: qemu:///system, qemu:///session, qemu:///embed?root=DIR */
+    bool embed;
+    int job_timeout_ms;     /* set once at creation */
+    char *config_dir, *autostart_dir, *run_dir, *log_dir, *cache_dir, *save_dir;
+    GMainContext *ctx;      /* the I/O thread's (owned) */
+    GMainLoop *loop;
+    GThread *io_thread;
+    GThreadPool *tasks;     /* exit clean-ups and autostart; qemu_task * */
+    GMutex lock;            /* see the top comment */
+    GHashTable *by_name;    /* lock: name -> qemu_dom * (one reference each) */
+    GHashTable *by_uuid;    /* lock: uuid string -> qemu_dom * (borrowed) */
+    int last_id;            /* lock */
+    bool closing;           /* lock: being freed; exits are left for the next open */
+};
+
+/* ---- qemu_driver.c ---- */
+qemu_drv *qemu_conn_drv(vireo_conn *conn);
+
+/* ---- entries of the domain table ---- */
+/* qemu_read.c: reading calls (drv->lock only) */
+vireo_domain *qemu_domain_lookup_by_name(vireo_conn *conn, const char *name);
+vireo_domain *qemu_domain_lookup_by_uuid(vireo_conn *conn, const unsigned char *uuid);
+vireo_domain *qemu_domain_lookup_by_id(vireo_conn *conn, int id);
+int qemu_domain_list_all(vireo_conn *conn, vireo_domain ***domains, unsigned int flags);
+int qemu_domain_get_info(vireo_domain *dom, vireo_domain_info *info);
+int qemu_domain_get_state(vireo_domain *dom, int *state, int *reason, unsigned int flags);
+char *qemu_domain_get_os_type(vireo_domain *dom);
+char *qemu_domain_get_xml_desc(vireo_domain *dom, unsigned int flags);
+int qemu_domain_get_autostart(vireo_domain *dom, int *autostart);
+int qemu_domain_set_autostart(vireo_domain *dom, int autostart);
+int qemu_domain_is_active(vireo_domain *dom);
+int qemu_domain_is_persistent(vireo_domain *dom);
+int qemu_domain_is_updated(vireo_domain *dom);
+int qemu_domain_has_managed_save(vireo_domain *dom, unsigned int flags);
+/* qemu_domain.c */
+vireo_domain *qemu_domain_define_xml(vireo_conn *conn, const char *xml, unsigned int flags);
+int qemu_domain_undefine(vireo_domain *dom, unsigned int flags);
+/* qemu_lifecycle.c */
+int qemu_domain_create(vireo_domain *dom, unsigned int flags);
+vireo_domain *qemu_domain_create_xml(vireo_conn *conn, const char *xml, unsigned int flags);
+int qemu_domain_destroy(vireo_domain *dom, unsigned int flags);
+int qemu_domain_shutdown(vireo_domain *dom, unsigned int flags);
+int qemu_domain_reboot(vireo_domain *dom, unsigned int flags);
+int qemu_domain_suspend(vireo_domain *dom);
+int qemu_domain_resume(vireo_domain *dom);
+
+/* ---- qemu_domain.c: objects, tables, definitions, config files ---- */
+qemu_dom *qemu_dom_new(qemu_drv *drv);
+qemu_dom *qemu_dom_ref(qemu_dom *dom);
+void qemu_dom_unref(qemu_dom *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemu_dom, qemu_dom_unref)
+/* with drv->lock: */
+qemu_dom *qemu_drv_find_name(qemu_drv *drv, const char *name);
+qemu_dom *qemu_drv_find_uuid(qemu_drv *drv, const unsigned char *uuid);
+qemu_dom *qemu_drv_find_id(qemu_drv *drv, int id);
+void qemu_drv_add(qemu_drv *drv, qemu_dom *dom);     /* takes the caller's reference */
+void qemu_drv_remove(qemu_drv *drv, qemu_dom *dom);  /* drops the table's reference */
+int qemu_drv_check_clash(qemu_drv *drv, const domain_def *def, qemu_dom **found);
+const domain_def *qemu_dom_current(const qemu_dom *dom);
+bool qemu_dom_active(const qemu_dom *dom);
+vireo_domain *qemu_dom_handle(vireo_conn *conn, const qemu_dom *dom);
+/* without drv->lock: the domain a handle names, a new reference; NULL
+ * with VIREO_ERR_NO_DOMAIN */
+qemu_dom *qemu_dom_from_handle(vireo_domain *handle);
+/* Parse a client's XML with the QEMU defaults and checks (post-parse). */
+domain_def *qemu_def_parse(qemu_drv *drv, const char *xml);
+/* Config files: write (atomic), remove, load every one at driver start. */
+int qemu_config_save(qemu_drv *drv, const domain_def *def);
+int qemu_config_remove(qemu_drv *drv, const char *name);
+int qemu_autostart_link(qemu_drv *drv, const char *name, bool on);
+void qemu_config_load_all(qemu_drv *drv);
+bool qemu_flags_ok(unsigned int flags, unsigned int allowed, const char *func);
+/* Report that dom is not in the state a call needs. */
+void qemu_state_error(const qemu_dom *dom, const char *what);
+
+/* ---- qemu_job.c ---- */
+/* Take dom's job for a call named job (a static string); wait at most
+ * drv->job_timeout_ms (timeout_ms < 0: no limit).  -1 with
+ * VIREO_ERR_OPERATION_TIMEOUT naming the holder, or VIREO_ERR_NO_DOMAIN
+ * when the domain went away while waiting.  Without drv->lock. */
+int qemu_job_begin(qemu_dom *dom, const char *job, int timeout_ms);
+void qemu_job_end(qemu_dom *dom);
+
+/* ---- qemu_lifecycle.c ---- */
+/* Start dom (job held): spawn QEMU paused, cont unless paused, status
+ * file, events.  -1 with an error, nothing left behind. */
+int qemu_dom_start(qemu_dom *dom, unsigned int flags);
+/* dom's process is gone (job held): free it, remove the status file,
+ * shut off with reason, STOPPED event with detail; a transient domain
+ * leaves the tables. */
+void qemu_dom_stopped(qemu_dom *dom, int reason, int detail);
+/* Emit a lifecycle event of dom (with drv->lock). */
+void qemu_dom_emit(const qemu_dom *dom, int event, int detail);
+
+/* ---- qemu_events.c: what QEMU tells, on the I/O thread ---- */
+void qemu_on_event(qmp *mon, const char *event, json_t *data, void *opaque);
+void qemu_on_exit(qemu_proc *p, int status, void *opaque);
+/* tasks run by drv->tasks */
+typedef enum { QEMU_TASK_EXITED, QEMU_TASK_AUTOSTART } qemu_task_kind;
+typedef struct qemu_task {
+    qemu_task_kind kind;
+    qemu_dom *dom;          /* a reference */
+    guint run;              /* the run that exited */
+} qemu_task;
+void qemu_task_run(gpointer data, gpointer user_data);
+
+/* ---- qemu_status.c ---- */
+char *qemu_dom_path(qemu_drv *drv, const char *dir, const char *name, const char *suffix);
+/* Write dom's status file (job held, drv->lock not held). */
+int qemu_status_save(qemu_dom *dom);
+void qemu_status_remove(qemu_drv *drv, const char *name);
+/* At driver start: re-attach to every QEMU a status file names. */
+void qemu_status_load_all(qemu_drv *drv);
+/* At driver end: let go of every running QEMU without stopping it. */
+void qemu_status_detach_all(qemu_drv *drv);
+/* Queue the start of every autostart domain that is not running. */
+void qemu_autostart_all(qemu_drv *drv);
+
+#endif

@@ -1,0 +1,61 @@
+#!/bin/bash
+# test-restart.sh: guests outlive vireod.  Three guests run; vireod is
+# killed with SIGKILL; one guest's QEMU is killed while no daemon runs; a
+# new vireod on the same root lists the two survivors running (the same
+# QEMU processes, still answering on their consoles), the third shut off,
+# and destroys the survivors cleanly.
+. "$(dirname "$0")/../lib.sh"
+. "$VIREO_TOP/tests/qemu/lib-guest.sh"
+
+guest_setup
+qemu_daemon_start
+
+a=vireo-ra b=vireo-rb c=vireo-rc
+for g in $a $b $c; do
+    guest_define "$g" || exit 1
+    check "start $g" vsh_q start "$g"
+done
+for g in $a $b $c; do
+    if wait_marker "$g" "VIREO-GUEST: ready"; then ok "$g reaches userspace"; else
+        fail "$g reaches userspace"; guest_show_logs "$g"
+    fi
+done
+pa=$(guest_pid $a) pb=$(guest_pid $b) pc=$(guest_pid $c)
+check "each guest has its QEMU ($pa, $pb, $pc)" [ -n "$pa" ] && [ -n "$pb" ] && [ -n "$pc" ]
+
+old=$DAEMON_PID
+kill -KILL "$old"
+wait "$old" 2>/dev/null
+ok "vireod $old killed with SIGKILL"
+for p in $pa $pb $pc; do
+    check "QEMU $p survives its daemon" kill -0 "$p"
+done
+# one guest ends while no daemon watches
+[ -n "$pc" ] && kill -KILL "$pc"
+check "$c's QEMU $pc is killed while vireod is down" wait_for 10 pid_gone "$pc"
+
+qemu_daemon_restart_same_root
+out=$(vsh list --all 2>&1)
+note "list --all after the restart:" "$out"
+running=$(vsh list --name --state-running 2>&1 | sed '/^$/d' | sort | tr '\n' ' ')
+check_eq "the new vireod lists both survivors running" "$a $b " "$running"
+check_eq "$a: running (booted)" "running (booted)" "$(domstate $a)"
+check_eq "$c, gone while vireod was down, is shut off" "shut off" "$(domstate $c | sed 's/ (.*//')"
+check_eq "$a keeps its QEMU" "$pa" "$(guest_pid $a)"
+check_eq "$b keeps its QEMU" "$pb" "$(guest_pid $b)"
+check "$a still answers on its console" quietly console $a 'echo $((6*7))' 42
+
+for g in $a $b; do
+    check "destroy $g" vsh_q destroy "$g"
+    check_eq "$g: shut off (destroyed)" "shut off (destroyed)" "$(domstate "$g")"
+done
+check "QEMU $pa is gone" wait_for 10 pid_gone "$pa"
+check "QEMU $pb is gone" wait_for 10 pid_gone "$pb"
+left=$(find "$DAEMON_ROOT" \( -name "vireo-r?.pid" -o -name "vireo-r?.monitor" \) 2>/dev/null)
+check_eq "no pid file or monitor socket left" "" "$left"
+for g in $a $b $c; do check "undefine $g" vsh_q undefine "$g"; done
+
+if daemon_stop; then ok "vireod stops cleanly"; else
+    fail "vireod stops cleanly: $DAEMON_STOP_WHY"; daemon_show_log
+fi
+done_testing

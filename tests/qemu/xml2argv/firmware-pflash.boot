@@ -1,0 +1,1 @@
+SKIP OVMF is not installed here

@@ -1,0 +1,1 @@
+KERNEL (the tiny guest from BUILD/tests/guest, when built)
