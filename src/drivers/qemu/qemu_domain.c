@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drivers/driver_common.h"
 #include "drivers/qemu/qemu_caps.h"
 #include "drivers/qemu/qemu_priv.h"
 #include "util/error.h"
@@ -169,11 +170,7 @@ qemu_dom *qemu_dom_from_handle(vireo_domain *handle)
 
 bool qemu_flags_ok(unsigned int flags, unsigned int allowed, const char *func)
 {
-    if (!(flags & ~allowed))
-        return true;
-    error_report(VIREO_FROM_QEMU, VIREO_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
-                 flags & ~allowed, func);
-    return false;
+    return driver_flags_ok(VIREO_FROM_QEMU, flags, allowed, func);
 }
 
 void qemu_state_error(const qemu_dom *dom, const char *what)

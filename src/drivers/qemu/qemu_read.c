@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drivers/driver_common.h"
 #include "drivers/qemu/qemu_priv.h"
 #include "util/error.h"
 #include "util/uuid.h"
@@ -67,41 +68,17 @@ vireo_domain *qemu_domain_lookup_by_id(vireo_conn *conn, int id)
     return handle;
 }
 
-/* One filter group of virConnectListAllDomains: no bit set, no filter. */
-static bool qemu_list_group(unsigned int flags, unsigned int yes, unsigned int no, bool value)
-{
-    if (!(flags & (yes | no)))
-        return true;
-    return ((flags & yes) && value) || ((flags & no) && !value);
-}
-
 static bool qemu_list_match(const qemu_dom *dom, unsigned int flags)
 {
-    int st = dom->state;
-    const unsigned int states = VIREO_LIST_DOMAINS_RUNNING | VIREO_LIST_DOMAINS_PAUSED |
-                                VIREO_LIST_DOMAINS_SHUTOFF | VIREO_LIST_DOMAINS_OTHER;
+    /* no managed save, snapshot or checkpoint is kept yet */
+    domain_list_facts f = {
+        .state = dom->state,
+        .active = qemu_dom_active(dom),
+        .persistent = dom->def != NULL,
+        .autostart = dom->autostart,
+    };
 
-    if (!qemu_list_group(flags, VIREO_LIST_DOMAINS_ACTIVE, VIREO_LIST_DOMAINS_INACTIVE,
-                         qemu_dom_active(dom)) ||
-        !qemu_list_group(flags, VIREO_LIST_DOMAINS_PERSISTENT, VIREO_LIST_DOMAINS_TRANSIENT,
-                         dom->def != NULL) ||
-        !qemu_list_group(flags, VIREO_LIST_DOMAINS_AUTOSTART, VIREO_LIST_DOMAINS_NO_AUTOSTART,
-                         dom->autostart) ||
-        /* no managed save, snapshot or checkpoint is kept yet */
-        !qemu_list_group(flags, VIREO_LIST_DOMAINS_MANAGEDSAVE,
-                         VIREO_LIST_DOMAINS_NO_MANAGEDSAVE, false) ||
-        !qemu_list_group(flags, VIREO_LIST_DOMAINS_HAS_SNAPSHOT, VIREO_LIST_DOMAINS_NO_SNAPSHOT,
-                         false) ||
-        !qemu_list_group(flags, VIREO_LIST_DOMAINS_HAS_CHECKPOINT,
-                         VIREO_LIST_DOMAINS_NO_CHECKPOINT, false))
-        return false;
-    if (!(flags & states))
-        return true;
-    return ((flags & VIREO_LIST_DOMAINS_RUNNING) && st == VIREO_DOMAIN_RUNNING) ||
-           ((flags & VIREO_LIST_DOMAINS_PAUSED) && st == VIREO_DOMAIN_PAUSED) ||
-           ((flags & VIREO_LIST_DOMAINS_SHUTOFF) && st == VIREO_DOMAIN_SHUTOFF) ||
-           ((flags & VIREO_LIST_DOMAINS_OTHER) && st != VIREO_DOMAIN_RUNNING &&
-            st != VIREO_DOMAIN_PAUSED && st != VIREO_DOMAIN_SHUTOFF);
+    return domain_list_match(&f, flags);
 }
 
 static gint qemu_list_cmp(gconstpointer a, gconstpointer b)

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "drivers/driver_common.h"
 #include "drivers/test/test_node.h"
 #include "util/error.h"
 #include "util/uuid.h"
@@ -64,42 +65,17 @@ vireo_domain *test_domain_lookup_by_id(vireo_conn *conn, int id)
     return handle;
 }
 
-/* One filter group of virConnectListAllDomains: no bit set means no
- * filter; otherwise the domain must have the property the set bit asks. */
-static bool test_list_group(unsigned int flags, unsigned int yes, unsigned int no, bool value)
-{
-    if (!(flags & (yes | no)))
-        return true;
-    return ((flags & yes) && value) || ((flags & no) && !value);
-}
-
 static bool test_list_match(const test_dom *dom, unsigned int flags)
 {
-    bool active = test_dom_is_active(dom);
-    int st = dom->state;
-    const unsigned int states = VIREO_LIST_DOMAINS_RUNNING | VIREO_LIST_DOMAINS_PAUSED |
-                                VIREO_LIST_DOMAINS_SHUTOFF | VIREO_LIST_DOMAINS_OTHER;
+    /* the test driver keeps no managed save, snapshot or checkpoint */
+    domain_list_facts f = {
+        .state = dom->state,
+        .active = test_dom_is_active(dom),
+        .persistent = dom->def != NULL,
+        .autostart = dom->autostart,
+    };
 
-    if (!test_list_group(flags, VIREO_LIST_DOMAINS_ACTIVE, VIREO_LIST_DOMAINS_INACTIVE, active) ||
-        !test_list_group(flags, VIREO_LIST_DOMAINS_PERSISTENT, VIREO_LIST_DOMAINS_TRANSIENT,
-                         dom->def != NULL) ||
-        !test_list_group(flags, VIREO_LIST_DOMAINS_AUTOSTART, VIREO_LIST_DOMAINS_NO_AUTOSTART,
-                         dom->autostart) ||
-        /* the test driver keeps no managed save, snapshot or checkpoint */
-        !test_list_group(flags, VIREO_LIST_DOMAINS_MANAGEDSAVE,
-                         VIREO_LIST_DOMAINS_NO_MANAGEDSAVE, false) ||
-        !test_list_group(flags, VIREO_LIST_DOMAINS_HAS_SNAPSHOT, VIREO_LIST_DOMAINS_NO_SNAPSHOT,
-                         false) ||
-        !test_list_group(flags, VIREO_LIST_DOMAINS_HAS_CHECKPOINT,
-                         VIREO_LIST_DOMAINS_NO_CHECKPOINT, false))
-        return false;
-    if (!(flags & states))
-        return true;
-    return ((flags & VIREO_LIST_DOMAINS_RUNNING) && st == VIREO_DOMAIN_RUNNING) ||
-           ((flags & VIREO_LIST_DOMAINS_PAUSED) && st == VIREO_DOMAIN_PAUSED) ||
-           ((flags & VIREO_LIST_DOMAINS_SHUTOFF) && st == VIREO_DOMAIN_SHUTOFF) ||
-           ((flags & VIREO_LIST_DOMAINS_OTHER) && st != VIREO_DOMAIN_RUNNING &&
-            st != VIREO_DOMAIN_PAUSED && st != VIREO_DOMAIN_SHUTOFF);
+    return domain_list_match(&f, flags);
 }
 
 static gint test_list_cmp(gconstpointer a, gconstpointer b)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "drivers/event.h"
+#include "drivers/driver_common.h"
 #include "drivers/test/test_node.h"
 #include "util/error.h"
 #include "util/mac.h"
@@ -235,9 +236,5 @@ domain_def *test_def_parse(const char *xml, unsigned int parse_flags)
 
 bool test_flags_ok(unsigned int flags, unsigned int allowed, const char *func)
 {
-    if (!(flags & ~allowed))
-        return true;
-    error_report(VIREO_FROM_TEST, VIREO_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
-                 flags & ~allowed, func);
-    return false;
+    return driver_flags_ok(VIREO_FROM_TEST, flags, allowed, func);
 }
