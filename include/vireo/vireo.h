@@ -84,6 +84,7 @@ enum {
     VIREO_ERR_RESOURCE_BUSY = 87,
     VIREO_ERR_ACCESS_DENIED = 88,
     VIREO_ERR_XML_INVALID_SCHEMA = 92,
+    VIREO_ERR_DEVICE_MISSING = 99,
     VIREO_ERR_MULTIPLE_DOMAINS = 110,
 };
 
@@ -260,7 +261,14 @@ enum {
 };
 
 /* virDomainCreateFlags */
-enum { VIREO_DOMAIN_START_PAUSED = 1 << 0, VIREO_DOMAIN_START_AUTODESTROY = 1 << 1 };
+enum {
+    VIREO_DOMAIN_START_PAUSED = 1 << 0,
+    VIREO_DOMAIN_START_AUTODESTROY = 1 << 1,
+    VIREO_DOMAIN_START_BYPASS_CACHE = 1 << 2,
+    VIREO_DOMAIN_START_FORCE_BOOT = 1 << 3,     /* discard a managed save image */
+};
+/* virDomainUndefineFlagsValues */
+enum { VIREO_DOMAIN_UNDEFINE_MANAGED_SAVE = 1 << 0 };
 /* virDomainDefineFlags */
 enum { VIREO_DOMAIN_DEFINE_VALIDATE = 1 << 0 };
 
@@ -320,12 +328,217 @@ int vireo_domain_is_updated(vireo_domain *dom);
 /* Whether a managed save image exists: 1, 0, -1. */
 int vireo_domain_has_managed_save(vireo_domain *dom, unsigned int flags);
 
+/* Reset the guest at once, as the reset button (no guest involvement). */
+int vireo_domain_reset(vireo_domain *dom, unsigned int flags);
+
+/* virDomainSaveRestoreFlags */
+enum {
+    VIREO_DOMAIN_SAVE_BYPASS_CACHE = 1 << 0,
+    VIREO_DOMAIN_SAVE_RUNNING = 1 << 1,
+    VIREO_DOMAIN_SAVE_PAUSED = 1 << 2,
+    VIREO_DOMAIN_SAVE_RESET_NVRAM = 1 << 3,
+};
+/* Save the running domain's state to the file to (path on the host of
+ * the hypervisor) and stop it; dxml (or NULL) replaces the definition
+ * stored in the image. */
+int vireo_domain_save(vireo_domain *dom, const char *to, const char *dxml, unsigned int flags);
+/* Start the domain an image saved, from where it was saved. */
+int vireo_domain_restore(vireo_conn *conn, const char *from, const char *dxml, unsigned int flags);
+/* The domain XML stored in a save image (caller frees). */
+char *vireo_domain_save_image_get_xml_desc(vireo_conn *conn, const char *file, unsigned int flags);
+/* Save to a file the hypervisor manages; the next start resumes it. */
+int vireo_domain_managed_save(vireo_domain *dom, unsigned int flags);
+int vireo_domain_managed_save_remove(vireo_domain *dom, unsigned int flags);
+
+/* virDomainCoreDumpFlags */
+enum {
+    VIREO_DUMP_CRASH = 1 << 0,
+    VIREO_DUMP_LIVE = 1 << 1,
+    VIREO_DUMP_BYPASS_CACHE = 1 << 2,
+    VIREO_DUMP_RESET = 1 << 3,
+    VIREO_DUMP_MEMORY_ONLY = 1 << 4,
+};
+int vireo_domain_core_dump(vireo_domain *dom, const char *to, unsigned int flags);
+
+/* virDomainModificationImpact (and virDomainDeviceModifyFlags) */
+enum {
+    VIREO_DOMAIN_AFFECT_CURRENT = 0,
+    VIREO_DOMAIN_AFFECT_LIVE = 1 << 0,
+    VIREO_DOMAIN_AFFECT_CONFIG = 1 << 1,
+    VIREO_DOMAIN_DEVICE_MODIFY_FORCE = 1 << 2,
+};
+/* virDomainVcpuFlags (with the AFFECT_* bits) */
+enum {
+    VIREO_DOMAIN_VCPU_MAXIMUM = 1 << 2,
+    VIREO_DOMAIN_VCPU_GUEST = 1 << 3,
+    VIREO_DOMAIN_VCPU_HOTPLUGGABLE = 1 << 4,
+};
+/* virDomainMemoryModFlags (with the AFFECT_* bits) */
+enum { VIREO_DOMAIN_MEM_MAXIMUM = 1 << 2 };
+
+/* Add, remove or change (cdrom media) one device given as XML. */
+int vireo_domain_attach_device(vireo_domain *dom, const char *xml, unsigned int flags);
+int vireo_domain_detach_device(vireo_domain *dom, const char *xml, unsigned int flags);
+int vireo_domain_update_device(vireo_domain *dom, const char *xml, unsigned int flags);
+int vireo_domain_set_vcpus(vireo_domain *dom, unsigned int nvcpus, unsigned int flags);
+/* The vCPU count the flags ask for, or -1. */
+int vireo_domain_get_vcpus_flags(vireo_domain *dom, unsigned int flags);
+/* memory in KiB */
+int vireo_domain_set_memory(vireo_domain *dom, unsigned long memory, unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Statistics                                                          */
+/* ------------------------------------------------------------------ */
+
+/* libvirt's virTypedParameter */
+enum {
+    VIREO_TYPED_PARAM_INT = 1,
+    VIREO_TYPED_PARAM_UINT = 2,
+    VIREO_TYPED_PARAM_LLONG = 3,
+    VIREO_TYPED_PARAM_ULLONG = 4,
+    VIREO_TYPED_PARAM_DOUBLE = 5,
+    VIREO_TYPED_PARAM_BOOLEAN = 6,
+    VIREO_TYPED_PARAM_STRING = 7,
+};
+#define VIREO_TYPED_PARAM_FIELD_LENGTH 80
+typedef struct vireo_typed_param {
+    char field[VIREO_TYPED_PARAM_FIELD_LENGTH];  /* NUL terminated */
+    int type;                                    /* VIREO_TYPED_PARAM_* */
+    union {
+        int i;
+        unsigned int ui;
+        long long l;
+        unsigned long long ul;
+        double d;
+        char b;
+        char *s;                                 /* owned by the array */
+    } value;
+} vireo_typed_param;
+/* Free an array of typed parameters and the strings in it. */
+void vireo_typed_params_free(vireo_typed_param *params, int nparams);
+
+/* libvirt's virDomainMemoryStatTags */
+enum {
+    VIREO_DOMAIN_MEMORY_STAT_SWAP_IN = 0,
+    VIREO_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,
+    VIREO_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,
+    VIREO_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,
+    VIREO_DOMAIN_MEMORY_STAT_UNUSED = 4,
+    VIREO_DOMAIN_MEMORY_STAT_AVAILABLE = 5,
+    VIREO_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,
+    VIREO_DOMAIN_MEMORY_STAT_RSS = 7,
+    VIREO_DOMAIN_MEMORY_STAT_USABLE = 8,
+    VIREO_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,
+    VIREO_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,
+    VIREO_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+    VIREO_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+    VIREO_DOMAIN_MEMORY_STAT_NR = 13,
+};
+typedef struct vireo_domain_memory_stat {
+    int tag;                    /* VIREO_DOMAIN_MEMORY_STAT_* */
+    unsigned long long val;     /* KiB, or a count */
+} vireo_domain_memory_stat;
+/* Fill at most nr_stats; returns how many. */
+int vireo_domain_memory_stats(vireo_domain *dom, vireo_domain_memory_stat *stats,
+                              unsigned int nr_stats, unsigned int flags);
+
+/* Block device statistics as libvirt names them (rd_operations,
+ * rd_bytes, rd_total_times, wr_operations, wr_bytes, wr_total_times,
+ * flush_operations, flush_total_times, errs).  disk is a target ("vda")
+ * or a source path.  *params: a new array for vireo_typed_params_free. */
+int vireo_domain_block_stats(vireo_domain *dom, const char *disk, vireo_typed_param **params,
+                             int *nparams, unsigned int flags);
+
+/* libvirt's virDomainInterfaceStatsStruct; -1 for a counter not kept. */
+typedef struct vireo_interface_stats {
+    long long rx_bytes, rx_packets, rx_errs, rx_drop;
+    long long tx_bytes, tx_packets, tx_errs, tx_drop;
+} vireo_interface_stats;
+/* device: the interface's target dev, alias or MAC address. */
+int vireo_domain_interface_stats(vireo_domain *dom, const char *device,
+                                 vireo_interface_stats *stats);
+
+/* virDomainStatsTypes */
+enum {
+    VIREO_DOMAIN_STATS_STATE = 1 << 0,
+    VIREO_DOMAIN_STATS_CPU_TOTAL = 1 << 1,
+    VIREO_DOMAIN_STATS_BALLOON = 1 << 2,
+    VIREO_DOMAIN_STATS_VCPU = 1 << 3,
+    VIREO_DOMAIN_STATS_INTERFACE = 1 << 4,
+    VIREO_DOMAIN_STATS_BLOCK = 1 << 5,
+    VIREO_DOMAIN_STATS_PERF = 1 << 6,
+    VIREO_DOMAIN_STATS_IOTHREAD = 1 << 7,
+    VIREO_DOMAIN_STATS_MEMORY = 1 << 8,
+    VIREO_DOMAIN_STATS_DIRTYRATE = 1 << 9,
+    VIREO_DOMAIN_STATS_VM = 1 << 10,
+};
+/* virConnectGetAllDomainStatsFlags: the VIREO_LIST_DOMAINS_* filter
+ * bits 0..7 plus these. */
+enum {
+    VIREO_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT = 1 << 29,
+    VIREO_CONNECT_GET_ALL_DOMAINS_STATS_BACKING = 1 << 30,
+    VIREO_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS = 1u << 31,
+};
+/* One domain's statistics: libvirt's virDomainStatsRecord. */
+typedef struct vireo_domain_stats_record {
+    vireo_domain *dom;
+    vireo_typed_param *params;
+    int nparams;
+} vireo_domain_stats_record;
+/* Statistics of every domain (filtered by flags) in one call; stats 0
+ * means every group the driver has.  *records: NULL-terminated, freed
+ * with vireo_domain_stats_record_list_free().  Returns the count. */
+int vireo_conn_get_all_domain_stats(vireo_conn *conn, unsigned int stats,
+                                    vireo_domain_stats_record ***records, unsigned int flags);
+/* The same for the domains of doms (NULL-terminated, one connection). */
+int vireo_domain_list_get_stats(vireo_domain **doms, unsigned int stats,
+                                vireo_domain_stats_record ***records, unsigned int flags);
+void vireo_domain_stats_record_list_free(vireo_domain_stats_record **records);
+
+/* Messages about the domain ("tainted: ...", "deprecated configuration:
+ * ..."): *msgs gets a NULL-terminated array the caller frees (each
+ * string and the array with free()).  Returns the count. */
+enum { VIREO_DOMAIN_MESSAGE_DEPRECATION = 1 << 0, VIREO_DOMAIN_MESSAGE_TAINTING = 1 << 1 };
+int vireo_domain_get_messages(vireo_domain *dom, char ***msgs, unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Streams and consoles                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct vireo_stream vireo_stream;
+enum { VIREO_STREAM_NONBLOCK = 1 << 0 };
+/* A stream not yet attached to anything; a call such as
+ * vireo_domain_open_console() attaches it. */
+vireo_stream *vireo_stream_new(vireo_conn *conn, unsigned int flags);
+/* Send bytes: returns how many were taken (all of them unless
+ * NONBLOCK), -1 on error. */
+int vireo_stream_send(vireo_stream *st, const char *data, size_t nbytes);
+/* Receive up to nbytes: blocks until some arrive (NONBLOCK: -2 when none
+ * is ready).  0 at the end of the stream, -1 on error. */
+int vireo_stream_recv(vireo_stream *st, char *data, size_t nbytes);
+/* Like recv but waits at most timeout_ms (-1: no limit); -2 when the
+ * time ran out. */
+int vireo_stream_recv_timeout(vireo_stream *st, char *data, size_t nbytes, int timeout_ms);
+/* End the stream normally (finish) or with an error (abort). */
+int vireo_stream_finish(vireo_stream *st);
+int vireo_stream_abort(vireo_stream *st);
+int vireo_stream_free(vireo_stream *st);
+
+/* virDomainConsoleFlags */
+enum { VIREO_DOMAIN_CONSOLE_FORCE = 1 << 0, VIREO_DOMAIN_CONSOLE_SAFE = 1 << 1 };
+/* Attach st to the guest's console dev_name (NULL: the first serial or
+ * console).  One stream at a time per console: FORCE takes it from the
+ * current one, which ends with an error. */
+int vireo_domain_open_console(vireo_domain *dom, const char *dev_name, vireo_stream *st,
+                              unsigned int flags);
+
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
 
-/* libvirt's virDomainEventID; only LIFECYCLE and REBOOT are produced now. */
-enum { VIREO_DOMAIN_EVENT_ID_LIFECYCLE = 0, VIREO_DOMAIN_EVENT_ID_REBOOT = 1 };
+/* libvirt's virDomainEventID; LIFECYCLE, REBOOT and DEVICE_REMOVED are produced now. */
+enum { VIREO_DOMAIN_EVENT_ID_LIFECYCLE = 0, VIREO_DOMAIN_EVENT_ID_REBOOT = 1,
+       VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED = 15 };
 
 /* libvirt's virDomainEventType and details */
 enum {
@@ -365,6 +578,10 @@ typedef void (*vireo_domain_event_lifecycle_cb)(vireo_conn *conn, vireo_domain *
                                                 int event, int detail, void *opaque);
 /* Reboot callback (VIREO_DOMAIN_EVENT_ID_REBOOT). */
 typedef void (*vireo_domain_event_generic_cb)(vireo_conn *conn, vireo_domain *dom, void *opaque);
+/* Device removed callback (VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED): dev_alias
+ * is the device's alias (virtio-disk1, net1), borrowed for the call. */
+typedef void (*vireo_domain_event_device_removed_cb)(vireo_conn *conn, vireo_domain *dom,
+                                                     const char *dev_alias, void *opaque);
 typedef void (*vireo_free_cb)(void *opaque);
 
 /* Register cb for event_id on dom (NULL: every domain of conn).  cb is

@@ -62,6 +62,19 @@ typedef struct cli_cmd {
     const char *group;          /* heading in the global help */
 } cli_cmd;
 
+/* Help headings (virsh's groups). */
+#define CLI_GROUP_DOM "Domain Management"
+#define CLI_GROUP_MON "Domain Monitoring"
+#define CLI_GROUP_HOST "Host and Hypervisor"
+#define CLI_GROUP_SHELL "Vireo itself"
+
+/* Commands defined next to their handlers, each array ending with
+ * { NULL }: cmd_save.c, cmd_live.c, cmd_stats.c, cmd_console.c. */
+extern const cli_cmd cli_cmds_save[];
+extern const cli_cmd cli_cmds_live[];
+extern const cli_cmd cli_cmds_stats[];
+extern const cli_cmd cli_cmds_console[];
+
 /* --- cmd.c: the command table, the parser and the runner --- */
 const cli_cmd *cli_cmd_find(const char *name);
 /* Every command, NULL terminated, for help and completion. */

@@ -150,6 +150,8 @@ cmd_start(cli_ctl *ctl, const cli_args *args)
         flags |= VIREO_DOMAIN_START_PAUSED;
     if (cli_arg_bool(args, "autodestroy"))
         flags |= VIREO_DOMAIN_START_AUTODESTROY;
+    if (cli_arg_bool(args, "force-boot"))
+        flags |= VIREO_DOMAIN_START_FORCE_BOOT;
     if (vireo_domain_get_id(dom) != (unsigned int)-1) {
         cli_error("Domain is already active");
     } else if (vireo_domain_create(dom, flags) < 0) {
@@ -212,7 +214,11 @@ act_autostart_off(vireo_domain *dom, unsigned int flags G_GNUC_UNUSED)
 bool
 cmd_undefine(cli_ctl *ctl, const cli_args *args)
 {
-    return dom_action(ctl, args, vireo_domain_undefine, 0,
+    unsigned int flags = 0;
+
+    if (cli_arg_bool(args, "managed-save"))
+        flags |= VIREO_DOMAIN_UNDEFINE_MANAGED_SAVE;
+    return dom_action(ctl, args, vireo_domain_undefine, flags,
                       "has been undefined", "undefine", "");
 }
 

@@ -10,7 +10,16 @@
 
 #include "cli/cli.h"
 
-static const char *const event_names[] = { "lifecycle", "reboot" };
+static void event_lifecycle_cb(vireo_conn *conn, vireo_domain *dom, int event, int detail,
+                               void *opaque);
+static void event_reboot_cb(vireo_conn *conn, vireo_domain *dom, void *opaque);
+static void event_device_removed_cb(vireo_conn *conn, vireo_domain *dom, const char *alias,
+                                    void *opaque);
+
+/* virsh's event names, with their ids and callbacks */
+static const char *const event_names[] = { "lifecycle", "reboot", "device-removed" };
+static const int event_ids[] = { VIREO_DOMAIN_EVENT_ID_LIFECYCLE, VIREO_DOMAIN_EVENT_ID_REBOOT,
+                                 VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED };
 
 /* What one running `event` command counts; owned by cmd_event's frame. */
 typedef struct event_state {
@@ -103,6 +112,15 @@ event_reboot_cb(vireo_conn *conn G_GNUC_UNUSED, vireo_domain *dom, void *opaque)
     event_print(opaque, text);
 }
 
+static void
+event_device_removed_cb(vireo_conn *conn G_GNUC_UNUSED, vireo_domain *dom, const char *alias,
+                        void *opaque)
+{
+    g_autofree char *text = g_strdup_printf("event 'device-removed' for domain '%s': %s",
+                                            vireo_domain_get_name(dom), alias);
+    event_print(opaque, text);
+}
+
 /* Wait until one event (or any number with loop), the timeout, or ^C.
  * Returns whether it timed out. */
 static bool
@@ -136,13 +154,13 @@ static bool
 event_register(cli_ctl *ctl, vireo_domain *dom, const char *which, event_state *st, int *ids)
 {
     for (int i = 0; i < (int)G_N_ELEMENTS(event_names); i++) {
-        void (*cb)(void) = i == VIREO_DOMAIN_EVENT_ID_LIFECYCLE
-                               ? (void (*)(void))event_lifecycle_cb
-                               : (void (*)(void))event_reboot_cb;
+        void (*cb)(void) = i == 0   ? (void (*)(void))event_lifecycle_cb
+                           : i == 1 ? (void (*)(void))event_reboot_cb
+                                    : (void (*)(void))event_device_removed_cb;
 
         if (which && !g_str_equal(which, event_names[i]))
             continue;
-        ids[i] = vireo_conn_domain_event_register_any(ctl->conn, dom, i, cb, st, NULL);
+        ids[i] = vireo_conn_domain_event_register_any(ctl->conn, dom, event_ids[i], cb, st, NULL);
         if (ids[i] < 0) {
             cli_error("failed to register event type %s", event_names[i]);
             return false;

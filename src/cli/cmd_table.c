@@ -5,6 +5,8 @@
  * and help texts follow virsh's, so `vireo help X` reads like
  * `virsh help X`.  --json is vireo's own addition.
  */
+#include <string.h>
+
 #include "cli/cli.h"
 
 #define DOMAIN_OPT(help) { "domain", CLI_OPT_DATA, 0, help }
@@ -71,10 +73,17 @@ static const cli_opt opts_create[] = {
     END,
 };
 
+static const cli_opt opts_undefine[] = {
+    DOMAIN_OPT("domain name, id or uuid"),
+    { "managed-save", CLI_OPT_BOOL, 0, "remove domain managed state file" },
+    END,
+};
+
 static const cli_opt opts_start[] = {
     DOMAIN_OPT("name of the inactive domain"),
     { "paused", CLI_OPT_BOOL, 0, "leave the guest paused after creation" },
     { "autodestroy", CLI_OPT_BOOL, 0, "automatically destroy the guest when vireo disconnects" },
+    { "force-boot", CLI_OPT_BOOL, 0, "force fresh boot by discarding any managed save" },
     END,
 };
 
@@ -130,10 +139,10 @@ static const cli_opt opts_help[] = {
     END,
 };
 
-#define DOM "Domain Management"
-#define MON "Domain Monitoring"
-#define HOST "Host and Hypervisor"
-#define SHELL "Vireo itself"
+#define DOM CLI_GROUP_DOM
+#define MON CLI_GROUP_MON
+#define HOST CLI_GROUP_HOST
+#define SHELL CLI_GROUP_SHELL
 
 static const cli_cmd cmd_defs[] = {
     { "autostart", cmd_autostart, opts_autostart, "autostart a domain",
@@ -160,7 +169,7 @@ static const cli_cmd cmd_defs[] = {
       "is present.", true, DOM },
     { "suspend", cmd_suspend, opts_dom, "suspend a domain",
       "Suspend a running domain.", true, DOM },
-    { "undefine", cmd_undefine, opts_dom, "undefine a domain",
+    { "undefine", cmd_undefine, opts_undefine, "undefine a domain",
       "Undefine an inactive domain, or convert persistent to transient.", true, DOM },
     { "domid", cmd_domid, opts_domid, "convert a domain name or UUID to domain id",
       "--json prints {\"id\": N} (null when inactive).", true, MON },
@@ -203,24 +212,51 @@ static const cli_cmd cmd_defs[] = {
     { "quit", cmd_quit, NULL, "quit this interactive terminal", NULL, false, SHELL },
 };
 
+/* The commands of the other files, each array ending with { NULL }. */
+static const cli_cmd *const cmd_groups[] = {
+    cli_cmds_save, cli_cmds_live, cli_cmds_stats, cli_cmds_console,
+};
+
 const cli_cmd *
 cli_cmd_find(const char *name)
 {
-    for (gsize i = 0; i < G_N_ELEMENTS(cmd_defs); i++) {
-        if (g_str_equal(cmd_defs[i].name, name))
-            return &cmd_defs[i];
+    const cli_cmd *const *all = cli_cmd_all();
+
+    for (gsize i = 0; all[i]; i++) {
+        if (g_str_equal(all[i]->name, name))
+            return all[i];
     }
     return NULL;
 }
 
+static gint cmd_compare(gconstpointer a, gconstpointer b)
+{
+    const cli_cmd *x = *(const cli_cmd *const *)a, *y = *(const cli_cmd *const *)b;
+    int g = g_strcmp0(x->group, y->group);
+
+    return g ? g : strcmp(x->name, y->name);
+}
+
+/* Every command, sorted by group then name (the help lists them so). */
 const cli_cmd *const *
 cli_cmd_all(void)
 {
-    static const cli_cmd *all[G_N_ELEMENTS(cmd_defs) + 1];
+    static gsize done;
+    static const cli_cmd **all;
 
-    if (!all[0]) {
+    if (g_once_init_enter(&done)) {
+        GPtrArray *a = g_ptr_array_new();
+
         for (gsize i = 0; i < G_N_ELEMENTS(cmd_defs); i++)
-            all[i] = &cmd_defs[i];
+            g_ptr_array_add(a, (gpointer)&cmd_defs[i]);
+        for (gsize g = 0; g < G_N_ELEMENTS(cmd_groups); g++) {
+            for (const cli_cmd *c = cmd_groups[g]; c->name; c++)
+                g_ptr_array_add(a, (gpointer)c);
+        }
+        g_ptr_array_sort(a, cmd_compare);
+        g_ptr_array_add(a, NULL);
+        all = (const cli_cmd **)g_ptr_array_free(a, FALSE);
+        g_once_init_leave(&done, 1);
     }
     return all;
 }

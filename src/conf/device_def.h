@@ -294,4 +294,28 @@ void devices_clear(domain_devices *devs);
  * machine is the os machine type (pc, q35, microvm, NULL). */
 int devices_assign_addresses(domain_devices *devs, const char *machine);
 
+/* ---- device_one.c: one device given alone (attach, detach, update) ---- */
+typedef enum { DEVICE_ONE_DISK, DEVICE_ONE_INTERFACE } device_one_kind;
+typedef struct device_one {
+    device_one_kind kind;
+    device_disk *disk;          /* owned; kind DISK */
+    device_interface *net;      /* owned; kind INTERFACE */
+} device_one;
+/* Parse a lone <disk> or <interface> (flags DOMAIN_PARSE_*); other kinds
+ * are refused with VIREO_ERR_CONFIG_UNSUPPORTED.  Caller frees. */
+device_one *device_one_parse(const char *xml, unsigned int flags);
+void device_one_free(device_one *one);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(device_one, device_one_free)
+/* Add to devs (takes the device) in libvirt's order, with the implicit
+ * controllers it needs; addresses come from devices_assign_addresses. */
+void devices_add_disk(domain_devices *devs, device_disk *disk);
+void devices_add_interface(domain_devices *devs, device_interface *net);
+/* Index of the disk with target dev, or -1. */
+int devices_find_disk(const domain_devices *devs, const char *target);
+/* Index of the first interface matching net's MAC (and alias when net
+ * has one), or -1. */
+int devices_find_interface(const domain_devices *devs, const device_interface *net);
+/* One disk in libvirt's layout (caller g_free()s). */
+char *device_one_format_disk(const device_disk *disk, unsigned int flags);
+
 #endif

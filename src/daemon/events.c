@@ -87,6 +87,19 @@ static void events_on_reboot(vireo_conn *conn, vireo_domain *dom, void *opaque)
                 (xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &msg);
 }
 
+static void events_on_device_removed(vireo_conn *conn, vireo_domain *dom, const char *alias,
+                                     void *opaque)
+{
+    daemon_event *ev = opaque;
+    remote_domain_event_callback_device_removed_msg msg = { .callbackID = ev->callback_id };
+
+    (void)conn;
+    events_wire_domain(dom, &msg.msg.dom);
+    msg.msg.devAlias = (char *)alias;
+    events_send(ev, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED,
+                (xdrproc_t)xdr_remote_domain_event_callback_device_removed_msg, &msg);
+}
+
 int daemon_client_event_register(daemon_client *c, int event_id, vireo_domain *dom,
                                  int *callback_id)
 {
@@ -103,6 +116,8 @@ int daemon_client_event_register(daemon_client *c, int event_id, vireo_domain *d
         cb = (void (*)(void))events_on_lifecycle;
     } else if (event_id == VIREO_DOMAIN_EVENT_ID_REBOOT) {
         cb = (void (*)(void))events_on_reboot;
+    } else if (event_id == VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
+        cb = (void (*)(void))events_on_device_removed;
     } else {
         error_report(VIREO_FROM_REMOTE, VIREO_ERR_NO_SUPPORT, "domain event %d", event_id);
         return -1;

@@ -236,15 +236,29 @@ int daemon_stream_abort(daemon_stream *s, const vireo_error *err)
     return 0;
 }
 
+void daemon_stream_drop(daemon_stream *s)
+{
+    daemon_stream_close(s);
+}
+
+/* The client is gone: its streams end as if it had aborted them, so
+ * whatever feeds one lets go at once (a console is free again). */
 void daemon_stream_abort_cb(gpointer key, gpointer value, gpointer user)
 {
     daemon_stream *s = value;
+    const stream_input in = { .type = RPC_STREAM, .status = RPC_ERROR };
+    daemon_stream_recv_cb cb;
+    void *opaque;
 
     (void)key;
     (void)user;
     g_mutex_lock(&s->lock);
     s->open = false;
+    cb = s->cb;
+    opaque = s->opaque;
     g_mutex_unlock(&s->lock);
+    if (cb)
+        cb(s, &in, opaque);
 }
 
 void stream_dispatch(daemon_client *c, const rpc_header *hdr, GByteArray *pkt)
@@ -272,10 +286,11 @@ void stream_dispatch(daemon_client *c, const rpc_header *hdr, GByteArray *pkt)
         error_reset();
         return;
     }
-    /* the client's abort closes the stream; after the client's end the
-     * handler still confirms with daemon_stream_finish */
-    if (in.type == RPC_STREAM && in.status == RPC_ERROR)
-        daemon_stream_close(s);
+    /* the client's abort closes the stream, confirmed with OK as libvirt
+     * does; after the client's end the handler confirms with
+     * daemon_stream_finish */
+    if (in.type == RPC_STREAM && in.status == RPC_ERROR && daemon_stream_close(s))
+        client_queue(c, stream_packet_end(&s->call));
     g_mutex_lock(&s->lock);
     cb = s->cb;
     opaque = s->opaque;

@@ -4,12 +4,17 @@
  *
  * A stream belongs to the call that opened it: every packet has type
  * STREAM (or STREAM_HOLE), the program, procedure and serial of that
- * call.  Status CONTINUE carries raw bytes (no XDR), OK with an empty
- * body ends the stream, ERROR carries a remote_error.  STREAM_HOLE
- * carries an XDR hyper length and an unsigned flags word.
+ * call.  Status CONTINUE carries raw bytes (no XDR); an empty CONTINUE
+ * is the sender's end of data.  OK (empty body) is the client's finish,
+ * and the server's confirmation of the client's finish or abort (libvirt
+ * clients wait for it; an OK they did not ask for drops the
+ * connection).  ERROR carries a remote_error.  STREAM_HOLE carries an
+ * XDR hyper length and an unsigned flags word.
  *
  * A handler opens a stream with daemon_stream_new() and returns its
  * reply as usual; data then flows both ways through the functions below.
+ * A client's abort is confirmed here (OK, as libvirt); its receiver is
+ * told, and is told the same when the client disconnects.
  * Thread-safe; incoming data is delivered on the main loop.
  */
 #ifndef VIREO_DAEMON_STREAM_H
@@ -51,13 +56,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(daemon_stream, daemon_stream_unref)
 void daemon_stream_set_recv(daemon_stream *s, daemon_stream_recv_cb cb, void *opaque,
                             GDestroyNotify free_opaque);
 
-/* Send data (split into STREAM_CHUNK_MAX packets), a hole, the end, or
+/* Send data (split into STREAM_CHUNK_MAX packets; len 0: the end of
+ * ours), a hole, the confirmation of the client's finish (finish), or
  * an error (NULL: the thread's error).  After finish or abort the stream
  * is closed: later sends fail.  0, or -1 with the error set. */
 int daemon_stream_send(daemon_stream *s, const void *buf, size_t len);
 int daemon_stream_send_hole(daemon_stream *s, int64_t length, unsigned int flags);
 int daemon_stream_finish(daemon_stream *s);
 int daemon_stream_abort(daemon_stream *s, const vireo_error *err);
+/* Close without sending anything (the call that opened it failed, and
+ * its error reply says why). */
+void daemon_stream_drop(daemon_stream *s);
 /* Whether the stream is still open (neither end finished nor aborted). */
 bool daemon_stream_is_open(daemon_stream *s);
 
@@ -75,7 +84,7 @@ int stream_packet_parse(const uint8_t *pkt, size_t len, rpc_header *hdr, stream_
 /* A STREAM or STREAM_HOLE packet from c (main thread). */
 void stream_dispatch(daemon_client *c, const rpc_header *hdr, GByteArray *pkt);
 /* GHFunc for a disconnected client's streams: close each without
- * sending anything. */
+ * sending anything, and tell its receiver the client aborted. */
 void daemon_stream_abort_cb(gpointer key, gpointer value, gpointer user);
 
 #endif

@@ -64,6 +64,50 @@ typedef struct domain_driver {
     int (*is_persistent)(vireo_domain *dom);
     int (*is_updated)(vireo_domain *dom);
     int (*has_managed_save)(vireo_domain *dom, unsigned int flags);
+    int (*reset)(vireo_domain *dom, unsigned int flags);
+
+    /* Saving state to files (qemu_save.c).  dxml: an updated definition
+     * for the image, or NULL.  restore works on the connection: the
+     * image names its domain. */
+    int (*save)(vireo_domain *dom, const char *to, const char *dxml, unsigned int flags);
+    int (*restore)(vireo_conn *conn, const char *from, const char *dxml, unsigned int flags);
+    char *(*save_image_get_xml_desc)(vireo_conn *conn, const char *file, unsigned int flags);
+    int (*managed_save)(vireo_domain *dom, unsigned int flags);
+    int (*managed_save_remove)(vireo_domain *dom, unsigned int flags);
+    int (*core_dump)(vireo_domain *dom, const char *to, unsigned int flags);
+
+    /* Live and persistent changes (VIREO_DOMAIN_AFFECT_*). */
+    int (*attach_device)(vireo_domain *dom, const char *xml, unsigned int flags);
+    int (*detach_device)(vireo_domain *dom, const char *xml, unsigned int flags);
+    int (*update_device)(vireo_domain *dom, const char *xml, unsigned int flags);
+    int (*set_vcpus)(vireo_domain *dom, unsigned int nvcpus, unsigned int flags);
+    /* Returns the count the flags (VIREO_DOMAIN_VCPU_*) ask for. */
+    int (*get_vcpus_flags)(vireo_domain *dom, unsigned int flags);
+    /* memory in KiB */
+    int (*set_memory)(vireo_domain *dom, unsigned long memory, unsigned int flags);
+
+    /* Statistics.  Each returns what it filled: memory_stats the count
+     * of stats (at most nr_stats); block_stats a new array in *params
+     * (caller frees with vireo_typed_params_free) and its length in
+     * *nparams; get_all_stats a NULL-terminated array of records (doms
+     * NULL: every domain matching the VIREO_CONNECT_GET_ALL_DOMAINS_STATS_*
+     * filters in flags), the count as its value. */
+    int (*memory_stats)(vireo_domain *dom, vireo_domain_memory_stat *stats,
+                        unsigned int nr_stats, unsigned int flags);
+    int (*block_stats)(vireo_domain *dom, const char *disk, vireo_typed_param **params,
+                       int *nparams, unsigned int flags);
+    int (*interface_stats)(vireo_domain *dom, const char *device,
+                           vireo_interface_stats *stats);
+    int (*get_all_stats)(vireo_conn *conn, vireo_domain **doms, unsigned int ndoms,
+                         unsigned int stats, vireo_domain_stats_record ***records,
+                         unsigned int flags);
+
+    /* Attach st to the domain's console dev_name (NULL: the first). */
+    int (*open_console)(vireo_domain *dom, const char *dev_name, vireo_stream *st,
+                        unsigned int flags);
+    /* *msgs: a NULL-terminated array of new strings; returns the count. */
+    int (*get_messages)(vireo_domain *dom, char ***msgs, unsigned int flags);
+
     /* dom NULL: every domain.  Returns a callback id. */
     int (*event_register_any)(vireo_conn *conn, vireo_domain *dom, int event_id,
                               void (*cb)(void), void *opaque, vireo_free_cb freecb);

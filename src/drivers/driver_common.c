@@ -1,7 +1,10 @@
 /*
  * driver_common.c: rules every driver applies the same way.
  */
+#include <string.h>
+
 #include "drivers/driver_common.h"
+#include "drivers/handles.h"
 #include "util/error.h"
 
 static bool list_group(unsigned int flags, unsigned int yes, unsigned int no, bool value)
@@ -45,4 +48,116 @@ bool driver_flags_ok(int err_domain, unsigned int flags, unsigned int allowed, c
     error_report(err_domain, VIREO_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
                  flags & ~allowed, func);
     return false;
+}
+
+/* ---- typed parameters ---- */
+
+static void typed_param_clear(gpointer p)
+{
+    vireo_typed_param *tp = p;
+
+    if (tp->type == VIREO_TYPED_PARAM_STRING)
+        g_clear_pointer(&tp->value.s, g_free);
+}
+
+GArray *typed_params_new(void)
+{
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(vireo_typed_param));
+
+    g_array_set_clear_func(a, typed_param_clear);
+    return a;
+}
+
+/* Append one parameter of type with its field formatted from fmt. */
+static vireo_typed_param *typed_params_append(GArray *a, int type, const char *fmt, va_list ap)
+    G_GNUC_PRINTF(3, 0);
+static vireo_typed_param *typed_params_append(GArray *a, int type, const char *fmt, va_list ap)
+{
+    vireo_typed_param tp;
+
+    memset(&tp, 0, sizeof(tp));
+    g_vsnprintf(tp.field, sizeof(tp.field), fmt, ap);
+    tp.type = type;
+    g_array_append_val(a, tp);
+    return &g_array_index(a, vireo_typed_param, a->len - 1);
+}
+
+#define TYPED_PARAMS_ADD(a, type, member, v, fmt)                        \
+    do {                                                                \
+        va_list ap;                                                     \
+        va_start(ap, fmt);                                              \
+        typed_params_append(a, type, fmt, ap)->value.member = (v);       \
+        va_end(ap);                                                     \
+    } while (0)
+
+void typed_params_add_int(GArray *a, int v, const char *fmt, ...)
+{
+    TYPED_PARAMS_ADD(a, VIREO_TYPED_PARAM_INT, i, v, fmt);
+}
+
+void typed_params_add_uint(GArray *a, unsigned int v, const char *fmt, ...)
+{
+    TYPED_PARAMS_ADD(a, VIREO_TYPED_PARAM_UINT, ui, v, fmt);
+}
+
+void typed_params_add_llong(GArray *a, long long v, const char *fmt, ...)
+{
+    TYPED_PARAMS_ADD(a, VIREO_TYPED_PARAM_LLONG, l, v, fmt);
+}
+
+void typed_params_add_ullong(GArray *a, unsigned long long v, const char *fmt, ...)
+{
+    TYPED_PARAMS_ADD(a, VIREO_TYPED_PARAM_ULLONG, ul, v, fmt);
+}
+
+void typed_params_add_bool(GArray *a, bool v, const char *fmt, ...)
+{
+    TYPED_PARAMS_ADD(a, VIREO_TYPED_PARAM_BOOLEAN, b, v ? 1 : 0, fmt);
+}
+
+void typed_params_add_string(GArray *a, const char *v, const char *fmt, ...)
+{
+    TYPED_PARAMS_ADD(a, VIREO_TYPED_PARAM_STRING, s, g_strdup(v ? v : ""), fmt);
+}
+
+vireo_typed_param *typed_params_steal(GArray *a, int *n)
+{
+    *n = (int)a->len;
+    if (a->len == 0) {
+        g_array_unref(a);
+        return NULL;
+    }
+    /* without freeing the segment the clear function does not run */
+    return (vireo_typed_param *)g_array_free(a, FALSE);
+}
+
+void typed_params_free(vireo_typed_param *params, int n)
+{
+    if (!params)
+        return;
+    for (int i = 0; i < n; i++)
+        typed_param_clear(&params[i]);
+    g_free(params);
+}
+
+vireo_domain_stats_record *stats_record_new(vireo_domain *dom, GArray *a)
+{
+    vireo_domain_stats_record *r = g_new0(vireo_domain_stats_record, 1);
+
+    r->dom = dom;
+    r->params = typed_params_steal(a, &r->nparams);
+    return r;
+}
+
+void stats_record_list_free(vireo_domain_stats_record **records)
+{
+    if (!records)
+        return;
+    for (size_t i = 0; records[i]; i++) {
+        if (records[i]->dom)
+            domain_handle_unref(records[i]->dom);
+        typed_params_free(records[i]->params, records[i]->nparams);
+        g_free(records[i]);
+    }
+    g_free(records);
 }

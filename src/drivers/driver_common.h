@@ -4,7 +4,10 @@
 #ifndef VIREO_DRIVERS_DRIVER_COMMON_H
 #define VIREO_DRIVERS_DRIVER_COMMON_H
 
+#include <glib.h>
 #include <stdbool.h>
+
+#include "vireo/vireo.h"
 
 /* What virConnectListAllDomains filters on, for one domain. */
 typedef struct domain_list_facts {
@@ -25,5 +28,31 @@ bool domain_list_match(const domain_list_facts *f, unsigned int flags);
 /* Refuse flags outside allowed with VIREO_ERR_INVALID_ARG naming func,
  * reported from err_domain (the driver's VIREO_FROM_*). */
 bool driver_flags_ok(int err_domain, unsigned int flags, unsigned int allowed, const char *func);
+
+/* ---- typed parameters a driver fills (statistics) ----
+ * A GArray of vireo_typed_param whose clear function frees the strings:
+ * g_array_unref drops everything, typed_params_steal hands the array
+ * over (the caller frees it with vireo_typed_params_free).  Field names
+ * are printf formats ("block.%u.rd.reqs"), cut at the field's length. */
+GArray *typed_params_new(void);
+void typed_params_add_int(GArray *a, int v, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+void typed_params_add_uint(GArray *a, unsigned int v, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+void typed_params_add_llong(GArray *a, long long v, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+void typed_params_add_ullong(GArray *a, unsigned long long v, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+void typed_params_add_bool(GArray *a, bool v, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* v is copied */
+void typed_params_add_string(GArray *a, const char *v, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* The array (g_new'd, NULL when empty) and its length; a is freed. */
+vireo_typed_param *typed_params_steal(GArray *a, int *n);
+/* Free n params and their strings (what vireo_typed_params_free does,
+ * for the layers below the public API). */
+void typed_params_free(vireo_typed_param *params, int n);
+
+/* A stats record for dom (its reference is taken over) with a's
+ * parameters; a is freed. */
+vireo_domain_stats_record *stats_record_new(vireo_domain *dom, GArray *a);
+/* Free a NULL-terminated record list: handles, params, records. */
+void stats_record_list_free(vireo_domain_stats_record **records);
 
 #endif

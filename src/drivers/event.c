@@ -39,6 +39,7 @@ typedef struct event_msg {
     int dom_id;
     int event;
     int detail;
+    char *str;                 /* owned: device alias (DEVICE_REMOVED), else NULL */
 } event_msg;
 
 static GMutex events_lock;
@@ -50,6 +51,7 @@ static void event_msg_free(gpointer p)
     event_msg *msg = p;
 
     g_free(msg->name);
+    g_free(msg->str);
     g_free(msg);
 }
 
@@ -79,7 +81,8 @@ int event_register(vireo_conn *conn, const void *source, vireo_domain *dom, int 
     event_reg *reg;
     int id;
 
-    if (event_id != VIREO_DOMAIN_EVENT_ID_LIFECYCLE && event_id != VIREO_DOMAIN_EVENT_ID_REBOOT) {
+    if (event_id != VIREO_DOMAIN_EVENT_ID_LIFECYCLE && event_id != VIREO_DOMAIN_EVENT_ID_REBOOT &&
+        event_id != VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
         error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "unsupported event ID %d", event_id);
         return -1;
     }
@@ -171,6 +174,10 @@ static void event_call(event_reg *reg, const event_msg *msg)
         vireo_domain_event_lifecycle_cb cb = (vireo_domain_event_lifecycle_cb)reg->cb;
 
         cb(reg->conn, dom, msg->event, msg->detail, reg->opaque);
+    } else if (msg->event_id == VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
+        vireo_domain_event_device_removed_cb cb = (vireo_domain_event_device_removed_cb)reg->cb;
+
+        cb(reg->conn, dom, msg->str, reg->opaque);
     } else {
         vireo_domain_event_generic_cb cb = (vireo_domain_event_generic_cb)reg->cb;
 
@@ -211,7 +218,7 @@ static gboolean event_dispatch(gpointer data)
 
 static void event_emit(const void *source, int event_id, const char *name,
                        const unsigned char uuid[VIREO_UUID_BUFLEN], int dom_id, int event,
-                       int detail)
+                       int detail, const char *str)
 {
     g_mutex_lock(&events_lock);
     for (guint i = 0; events_regs && i < events_regs->len; i++) {
@@ -231,6 +238,7 @@ static void event_emit(const void *source, int event_id, const char *name,
         msg->dom_id = dom_id;
         msg->event = event;
         msg->detail = detail;
+        msg->str = g_strdup(str);
         idle = g_idle_source_new();
         g_source_set_callback(idle, event_dispatch, msg, event_msg_free);
         g_source_set_name(idle, "vireo-domain-event");
@@ -243,13 +251,20 @@ void event_emit_lifecycle(const void *source, const char *name,
                           const unsigned char uuid[VIREO_UUID_BUFLEN], int id, int event,
                           int detail)
 {
-    event_emit(source, VIREO_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid, id, event, detail);
+    event_emit(source, VIREO_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid, id, event, detail, NULL);
 }
 
 void event_emit_reboot(const void *source, const char *name,
                        const unsigned char uuid[VIREO_UUID_BUFLEN], int id)
 {
-    event_emit(source, VIREO_DOMAIN_EVENT_ID_REBOOT, name, uuid, id, 0, 0);
+    event_emit(source, VIREO_DOMAIN_EVENT_ID_REBOOT, name, uuid, id, 0, 0, NULL);
+}
+
+void event_emit_device_removed(const void *source, const char *name,
+                               const unsigned char uuid[VIREO_UUID_BUFLEN], int id,
+                               const char *alias)
+{
+    event_emit(source, VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED, name, uuid, id, 0, 0, alias);
 }
 
 static gboolean event_timeout_noop(gpointer data)

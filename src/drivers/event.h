@@ -41,6 +41,12 @@ void event_emit_lifecycle(const void *source, const char *name,
 void event_emit_reboot(const void *source, const char *name,
                        const unsigned char uuid[VIREO_UUID_BUFLEN], int id);
 
+/* Queue a device-removed event (VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED) with
+ * the device's alias (copied). */
+void event_emit_device_removed(const void *source, const char *name,
+                               const unsigned char uuid[VIREO_UUID_BUFLEN], int id,
+                               const char *alias);
+
 /* Iterate the global default main context once, waiting at most
  * timeout_ms (-1: no limit). */
 void event_run_once(int timeout_ms);

@@ -28,6 +28,24 @@ typedef struct client_call {
     GByteArray *reply;          /* whole packet, handed to the caller */
 } client_call;
 
+/* A stream opened by a call: where its packets go.  Shared by the table
+ * and the I/O thread while it delivers a packet. */
+typedef struct client_stream {
+    gint refs;                  /* atomic */
+    remote_client_stream_fn fn;
+    void *opaque;               /* released with free_opaque with the last reference */
+    GDestroyNotify free_opaque;
+} client_stream;
+
+static void client_stream_unref(client_stream *cs)
+{
+    if (!g_atomic_int_dec_and_test(&cs->refs))
+        return;
+    if (cs->free_opaque)
+        cs->free_opaque(cs->opaque);
+    g_free(cs);
+}
+
 struct remote_client {
     int fd;                     /* the socket (owned; only the I/O thread reads/writes it) */
     int wake_fd;                /* eventfd that wakes the I/O thread (owned) */
@@ -41,6 +59,7 @@ struct remote_client {
     GQueue *outq;               /* GByteArray * (owned) waiting to be written */
     gsize out_off;              /* bytes of the head packet already written */
     GHashTable *calls;          /* serial -> client_call * (borrowed) */
+    GHashTable *streams;        /* serial -> client_stream * (one reference each) */
     uint32_t next_serial;
     bool quit;                  /* remote_client_free is stopping the thread */
     vireo_error *dead;          /* why the connection died; NULL while alive (owned) */
@@ -166,6 +185,49 @@ static void client_complete(remote_client *client, const rpc_header *hdr)
         client->in = g_byte_array_new();
 }
 
+/* A STREAM packet: to the stream its call opened (none: a late packet
+ * of a stream already gone, dropped). */
+static void client_stream_packet(remote_client *client, const rpc_header *hdr)
+{
+    client_stream *cs;
+
+    g_mutex_lock(&client->lock);
+    cs = g_hash_table_lookup(client->streams, GUINT_TO_POINTER(hdr->serial));
+    if (cs)
+        g_atomic_int_inc(&cs->refs);
+    g_mutex_unlock(&client->lock);
+    if (!cs)
+        return;
+    cs->fn(cs->opaque, hdr, client->in->data, client->in->len);
+    client_stream_unref(cs);
+}
+
+/* The connection died: tell every stream, once (I/O thread). */
+static void client_streams_die(remote_client *client)
+{
+    g_autoptr(GHashTable) streams = NULL;
+    GHashTableIter it;
+    gpointer value;
+
+    g_mutex_lock(&client->lock);
+    if (g_hash_table_size(client->streams)) {
+        streams = g_steal_pointer(&client->streams);
+        client->streams = g_hash_table_new_full(NULL, NULL, NULL,
+                                                (GDestroyNotify)client_stream_unref);
+        client_error_set(client->dead);
+    }
+    g_mutex_unlock(&client->lock);
+    if (!streams)
+        return;
+    g_hash_table_iter_init(&it, streams);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        client_stream *cs = value;
+
+        cs->fn(cs->opaque, NULL, NULL, 0);
+    }
+    error_reset();
+}
+
 /* One whole packet is in client->in: route it. */
 static void client_dispatch(remote_client *client)
 {
@@ -190,8 +252,12 @@ static void client_dispatch(remote_client *client)
         if (client->on_event)
             client->on_event(client->opaque, &hdr, client->in->data, client->in->len);
         break;
+    case RPC_STREAM:
+    case RPC_STREAM_HOLE:
+        client_stream_packet(client, &hdr);
+        break;
     default:
-        break; /* streams: none opened by this client yet */
+        break;
     }
 }
 
@@ -357,6 +423,8 @@ static gpointer client_thread(gpointer data)
             timeout = -1;
         }
         g_mutex_unlock(&client->lock);
+        if (nfds == 1)
+            client_streams_die(client);
 
         if (poll(fds, nfds, timeout) < 0 && errno != EINTR) {
             error_report_system(VIREO_FROM_RPC, errno, "Cannot poll the socket");
@@ -388,6 +456,7 @@ remote_client *remote_client_new(int fd, remote_client_event_fn on_event, void *
     g_cond_init(&client->cond);
     client->outq = g_queue_new();
     client->calls = g_hash_table_new(NULL, NULL);
+    client->streams = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)client_stream_unref);
     client->last_rx = g_get_monotonic_time();
     client->in = g_byte_array_new();
     client->in_want = RPC_LEN_SIZE;
@@ -410,6 +479,7 @@ void remote_client_free(remote_client *client)
     close(client->wake_fd);
     g_queue_free_full(client->outq, (GDestroyNotify)g_byte_array_unref);
     g_hash_table_unref(client->calls);
+    g_hash_table_unref(client->streams);
     error_free(client->dead);
     g_byte_array_unref(client->in);
     g_mutex_clear(&client->lock);
@@ -430,6 +500,14 @@ void remote_client_keepalive_start(remote_client *client, int interval_ms, int c
 int remote_client_call(remote_client *client, rpc_header *hdr, GByteArray *pkt,
                        rpc_header *reply_hdr, GByteArray **reply)
 {
+    return remote_client_call_stream(client, hdr, pkt, reply_hdr, reply, NULL, NULL, NULL);
+}
+
+int remote_client_call_stream(remote_client *client, rpc_header *hdr, GByteArray *pkt,
+                              rpc_header *reply_hdr, GByteArray **reply,
+                              remote_client_stream_fn fn, void *opaque,
+                              GDestroyNotify free_opaque)
+{
     client_call call = { 0 };
     uint32_t serial;
 
@@ -444,12 +522,25 @@ int remote_client_call(remote_client *client, rpc_header *hdr, GByteArray *pkt,
     hdr->status = RPC_OK;
     rpc_packet_finish(pkt, hdr);
     g_hash_table_insert(client->calls, GUINT_TO_POINTER(serial), &call);
+    if (fn) {
+        /* filed before the CALL leaves: the server may send stream data
+         * ahead of its reply */
+        client_stream *cs = g_new0(client_stream, 1);
+
+        cs->refs = 1;
+        cs->fn = fn;
+        cs->opaque = opaque;
+        cs->free_opaque = free_opaque;
+        g_hash_table_replace(client->streams, GUINT_TO_POINTER(serial), cs);
+    }
     g_queue_push_tail(client->outq, g_byte_array_ref(pkt));
     client_wake(client);
     while (!call.done && !client->dead && !client->quit)
         g_cond_wait(&client->cond, &client->lock);
     if (!call.done) {
         g_hash_table_remove(client->calls, GUINT_TO_POINTER(serial));
+        if (fn)
+            g_hash_table_remove(client->streams, GUINT_TO_POINTER(serial));
         if (client->dead)
             client_error_set(client->dead);
         else
@@ -460,5 +551,37 @@ int remote_client_call(remote_client *client, rpc_header *hdr, GByteArray *pkt,
     g_mutex_unlock(&client->lock);
     *reply_hdr = call.reply_hdr;
     *reply = call.reply;
+    return 0;
+}
+
+void remote_client_stream_remove(remote_client *client, uint32_t serial)
+{
+    client_stream *cs;
+
+    g_mutex_lock(&client->lock);
+    cs = g_hash_table_lookup(client->streams, GUINT_TO_POINTER(serial));
+    if (cs)
+        g_hash_table_steal(client->streams, GUINT_TO_POINTER(serial));
+    g_mutex_unlock(&client->lock);
+    if (cs)
+        client_stream_unref(cs);
+}
+
+int remote_client_send(remote_client *client, GByteArray *pkt)
+{
+    g_autoptr(GByteArray) owned = pkt;
+
+    g_mutex_lock(&client->lock);
+    if (client->dead || client->quit) {
+        if (client->dead)
+            client_error_set(client->dead);
+        else
+            error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
+        g_mutex_unlock(&client->lock);
+        return -1;
+    }
+    g_queue_push_tail(client->outq, g_steal_pointer(&owned));
+    client_wake(client);
+    g_mutex_unlock(&client->lock);
     return 0;
 }

@@ -44,6 +44,28 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(remote_client, remote_client_free)
 int remote_client_call(remote_client *client, rpc_header *hdr, GByteArray *pkt,
                        rpc_header *reply_hdr, GByteArray **reply);
 
+/* A STREAM or STREAM_HOLE packet of a stream (whole packet, len bytes,
+ * valid during the call), on the I/O thread with no lock held; hdr NULL
+ * once when the connection died (the thread's error says why), after
+ * which the stream is forgotten.  Must not call remote_client_call(). */
+typedef void (*remote_client_stream_fn)(void *opaque, const rpc_header *hdr,
+                                        const uint8_t *pkt, size_t len);
+
+/* remote_client_call for a call that opens a stream: fn gets the
+ * stream's packets (those with the call's serial, hdr->serial once it
+ * returns) from before the CALL leaves until remote_client_stream_remove
+ * or the connection's death; free_opaque releases opaque then.  When the
+ * call fails before a reply the stream is removed already. */
+int remote_client_call_stream(remote_client *client, rpc_header *hdr, GByteArray *pkt,
+                              rpc_header *reply_hdr, GByteArray **reply,
+                              remote_client_stream_fn fn, void *opaque,
+                              GDestroyNotify free_opaque);
+/* Stop delivering serial's stream packets (a late one is dropped). */
+void remote_client_stream_remove(remote_client *client, uint32_t serial);
+/* Queue a finished packet (taken; a STREAM packet) without waiting for
+ * anything.  0, or -1 with the error set when the connection is dead. */
+int remote_client_send(remote_client *client, GByteArray *pkt);
+
 /* Send PINGs after interval_ms without traffic; after count unanswered
  * ones the connection is declared dead.  interval_ms 0 stops them. */
 void remote_client_keepalive_start(remote_client *client, int interval_ms, int count);

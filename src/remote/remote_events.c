@@ -9,6 +9,8 @@
  * delivers it on the registering thread's main context, as for a local
  * driver.
  */
+#include <string.h>
+
 #include "drivers/event.h"
 #include "remote/remote_conn.h"
 #include "remote/remote_priv.h"
@@ -123,4 +125,23 @@ void remote_events_forget(vireo_conn *conn)
         ((remote_event_reg *)g_ptr_array_index(rc->event_regs, i))->active = false;
     g_hash_table_remove_all(rc->events);
     g_mutex_unlock(&rc->lock);
+}
+
+int remote_event_device_removed(vireo_conn *conn, const uint8_t *pkt, size_t len)
+{
+    remote_domain_event_callback_device_removed_msg m;
+    const void *source;
+
+    memset(&m, 0, sizeof(m));
+    if (rpc_packet_decode(pkt, len, (xdrproc_t)xdr_remote_domain_event_callback_device_removed_msg,
+                          &m) < 0) {
+        error_reset();
+        return -1;
+    }
+    source = remote_event_source(conn, m.callbackID);
+    if (source)
+        event_emit_device_removed(source, m.msg.dom.name, (const unsigned char *)m.msg.dom.uuid,
+                                  m.msg.dom.id, m.msg.devAlias);
+    xdr_free((xdrproc_t)xdr_remote_domain_event_callback_device_removed_msg, &m);
+    return 0;
 }

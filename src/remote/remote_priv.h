@@ -77,6 +77,8 @@ int remote_proc_connect_unregister_close_callback(vireo_conn *conn);
  * 0, or -1 when the message is unknown or malformed (the caller logs and
  * goes on). */
 int remote_event_dispatch(vireo_conn *conn, const rpc_header *hdr, const uint8_t *pkt, size_t len);
+/* Its DEVICE_REMOVED case (procedure 333), in remote_events.c. */
+int remote_event_device_removed(vireo_conn *conn, const uint8_t *pkt, size_t len);
 
 /* Forget conn's event registrations on the wire side (the connection is
  * closing); remote_driver_close calls it before dropping the socket.

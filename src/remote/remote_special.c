@@ -209,9 +209,31 @@ int remote_event_dispatch(vireo_conn *conn, const rpc_header *hdr, const uint8_t
         xdr_free((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &m);
         return 0;
     }
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED:
+        return remote_event_device_removed(conn, pkt, len);
     default:
         /* legacy events (DOMAIN_EVENT_LIFECYCLE without a callback id)
          * are never asked for: vireo registers with callback ids only */
         return -1;
     }
+}
+
+/* ---- messages ---- */
+
+int remote_proc_domain_get_messages(vireo_domain *dom, char ***msgs, unsigned int flags)
+{
+    remote_domain_get_messages_args args = { .flags = flags };
+    remote_domain_get_messages_ret ret;
+
+    memset(&ret, 0, sizeof(ret));
+    remote_domain_to_wire(dom, &args.dom);
+    if (remote_call(dom->conn, REMOTE_PROC_DOMAIN_GET_MESSAGES,
+                    (xdrproc_t)xdr_remote_domain_get_messages_args, &args,
+                    (xdrproc_t)xdr_remote_domain_get_messages_ret, &ret) < 0)
+        return -1;
+    *msgs = g_new0(char *, ret.msgs.msgs_len + 1);
+    for (u_int i = 0; i < ret.msgs.msgs_len; i++)
+        (*msgs)[i] = g_strdup(ret.msgs.msgs_val[i]);
+    xdr_free((xdrproc_t)xdr_remote_domain_get_messages_ret, &ret);
+    return (int)ret.msgs.msgs_len;
 }

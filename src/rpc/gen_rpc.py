@@ -26,7 +26,8 @@ How a procedure maps to its driver entry (@driver: TABLE.ENTRY):
       NULL allowed); `const unsigned char *` <- remote_uuid; integers <-
       int / unsigned int / hyper fields;
     - a parameter named `flags` with no args field left is passed as 0
-      by the server (legacy procedures without flags).
+      by the server, a `const char *` as NULL (legacy procedures without
+      flags or an optional XML).
  3. The return value:
     - `int`: -1 is an error; when one ret field is left it receives the
       value (is_active -> ret.active), else the value is only a status;
@@ -99,6 +100,7 @@ class Protocol:
         self.consts = []
         self.typedefs = []
         self.enums = []
+        self.unions = []
         self.structs = {}
         self.struct_order = []
         self.procs = []
@@ -118,6 +120,9 @@ class Protocol:
         for m in re.finditer(r'enum\s+(\w+)\s*\{(.*?)\}\s*;', body, re.S):
             values = [' '.join(v.split()) for v in m.group(2).split(',') if v.strip()]
             self.enums.append((m.group(1), values))
+        for m in re.finditer(r'union\s+(\w+)\s+switch\s*\(([^)]*)\)\s*\{(.*?)\}\s*;', body, re.S):
+            self.unions.append((m.group(1), ' '.join(m.group(2).split()),
+                                ' '.join(m.group(3).split())))
         for m in re.finditer(r'struct\s+(\w+)\s*\{(.*?)\}\s*;', body, re.S):
             fields = [self._parse_field(d) for d in m.group(2).split(';') if d.strip()]
             self.structs[m.group(1)] = fields
@@ -248,7 +253,7 @@ class Mapping:
                 self.outputs.append((p, rets.pop(0)))
             elif args:
                 self.inputs.append((p, self.check_input(p, args.pop(0))))
-            elif p.name == 'flags':
+            elif p.name == 'flags' or p.type == 'const char *':
                 self.inputs.append((p, None))
             else:
                 fail(proc, 'parameter %s has no args field' % p.name)
@@ -301,7 +306,7 @@ def server_call_args(m):
             continue
         f = inputs[p.name]
         if f is None:
-            out.append('0')
+            out.append('NULL' if p.type == 'const char *' else '0')
         elif f.type == 'remote_uuid':
             out.append('(const unsigned char *)args->%s' % f.name)
         elif f.type == 'remote_string':
@@ -432,7 +437,7 @@ def client_stub(m):
         elif f.type == 'remote_nonnull_string':
             lines.append('    args.%s = (char *)%s;' % (f.name, prm.name))
         elif f.type == 'remote_string':
-            fail(p, 'client stubs do not fill remote_string yet')
+            lines.append('    args.%s = %s ? (char **)&%s : NULL;' % (f.name, prm.name, prm.name))
         else:
             lines.append('    args.%s = %s;' % (f.name, prm.name))
     a = '(xdrproc_t)xdr_remote_%s_args, &args' % p.lower if m.has_args else 'RPC_XDR_VOID, NULL'
@@ -502,6 +507,8 @@ def structs_text(proto):
     out += ['typedef %s;' % t for t in proto.typedefs]
     for name, values in proto.enums:
         out.append('enum %s { %s };' % (name, ', '.join(values)))
+    for name, disc, arms in proto.unions:
+        out.append('union %s switch (%s) { %s };' % (name, disc, arms))
     for name in proto.struct_order:
         out.append('struct %s {' % name)
         out += ['        %s' % f.decl() for f in proto.structs[name]]

@@ -160,7 +160,7 @@ out=$("$VIREO" -c "$node_uri" 'event --all --loop --timeout 1' 2>&1); rc=$?
 check_eq "event --all --loop --timeout 1 with no events" \
     "event loop timed out|events received: 0" "$(printf '%s\n' "$out" | grep -v '^$' | paste -sd'|')"
 check_eq "event with no events exits 1, like virsh" 1 $rc
-check_eq "event --list" "lifecycle|reboot" "$(V 'event --list' | grep -v '^$' | paste -sd'|')"
+check_eq "event --list" "lifecycle|reboot|device-removed" "$(V 'event --list' | grep -v '^$' | paste -sd'|')"
 out=$("$VIREO" -c "$node_uri" 'event --domain nodedom --event reboot --timeout 1 --timestamp' 2>&1)
 check "event --domain --event --timestamp accepted" grep -q "events received: 0" <<<"$out"
 

@@ -16,7 +16,8 @@
 #   "VIREO-GUEST: powering off"   on the ACPI power button, then poweroff -f
 # The shell answers whatever is typed: a console round trip is
 # `echo $((6*7))` (the answer "42" is not in the echoed input),
-# `cat /proc/partitions` lists block devices, `reboot -f` resets.
+# `cat /proc/partitions` lists block devices, `reboot -f` resets,
+# `echo c >/proc/sysrq-trigger` panics (pvpanic tells QEMU).
 #
 # Exit status: 0 built or cached; 2 the packages cannot be had (Debian's
 # mirror unreachable: tests SKIP with the message); 1 anything else.
@@ -33,7 +34,7 @@ no_pkgs() { echo "build-guest: $*" >&2; exit 2; }
 # the kernel modules the guest loads (dependencies are added from the
 # modules' own "depends=" and loaded first)
 wanted_modules="virtio_pci virtio_mmio virtio_blk virtio_net virtio_scsi sd_mod sr_mod
-    virtio_console virtio_rng virtio_balloon evdev button"
+    virtio_console virtio_rng virtio_balloon evdev button pvpanic_mmio pvpanic_pci"
 
 cached() {
     [ -s "$out/vmlinuz" ] && [ -s "$out/initramfs.cpio.gz" ] &&
@@ -180,6 +181,7 @@ build() {
 
     (cd "$stage" && find . | sort | "$stage/bin/busybox" cpio -o -H newc -R 0:0 2>/dev/null) |
         gzip -9 >"$tmp/initramfs.cpio.gz" || die "cannot pack the initramfs"
+    [ "$(stat -c %s "$tmp/initramfs.cpio.gz")" -gt 100000 ] || die "the initramfs came out empty"
     cp "$tmp/k/boot/vmlinuz-$kver" "$tmp/vmlinuz" || die "no vmlinuz-$kver in $kdeb"
     mv -f "$tmp/vmlinuz" "$out/vmlinuz"
     mv -f "$tmp/initramfs.cpio.gz" "$out/initramfs.cpio.gz"
@@ -188,6 +190,7 @@ build() {
 }
 
 mkdir -p "$out" || die "cannot make $out"
+out=$(cd "$out" && pwd) # absolute: the packing step changes folder
 cached && exit 0
 # one builder at a time per cache
 exec 9>"$out/.lock"

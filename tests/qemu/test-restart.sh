@@ -1,8 +1,10 @@
 #!/bin/bash
-# test-restart.sh: guests outlive vireod.  Three guests run; vireod is
-# killed with SIGKILL; one guest's QEMU is killed while no daemon runs; a
-# new vireod on the same root lists the two survivors running (the same
-# QEMU processes, still answering on their consoles), the third shut off,
+# test-restart.sh: guests outlive vireod.  Three guests run; one of them
+# is stopped (SIGSTOP: its monitor cannot answer); vireod is killed with
+# SIGKILL; another guest's QEMU is killed while no daemon runs; a new
+# vireod on the same root answers at once and lists the two survivors
+# running (the same QEMU processes: the stopped one is not killed for not
+# answering, and is taken back once it runs again), the third shut off,
 # and destroys the survivors cleanly.
 . "$(dirname "$0")/../lib.sh"
 . "$VIREO_TOP/tests/qemu/lib-guest.sh"
@@ -23,6 +25,8 @@ done
 pa=$(guest_pid $a) pb=$(guest_pid $b) pc=$(guest_pid $c)
 check "each guest has its QEMU ($pa, $pb, $pc)" [ -n "$pa" ] && [ -n "$pb" ] && [ -n "$pc" ]
 
+kill -STOP "$pb"
+ok "$b's QEMU $pb stopped (SIGSTOP): its monitor cannot answer"
 old=$DAEMON_PID
 kill -KILL "$old"
 wait "$old" 2>/dev/null
@@ -44,6 +48,14 @@ check_eq "$c, gone while vireod was down, is shut off" "shut off" "$(domstate $c
 check_eq "$a keeps its QEMU" "$pa" "$(guest_pid $a)"
 check_eq "$b keeps its QEMU" "$pb" "$(guest_pid $b)"
 check "$a still answers on its console" quietly console $a 'echo $((6*7))' 42
+check "the new vireod finds $b's monitor silent and retries" \
+    wait_for 20 grep -q "$b: QEMU (pid $pb) runs but its monitor does not answer" "$DAEMON_LOG"
+check "$b's stopped QEMU is not killed for not answering" kill -0 "$pb"
+kill -CONT "$pb"
+check "once it runs again, $b is taken back: suspend" wait_for 30 vsh_q suspend $b
+check_eq "$b: paused (user)" "paused (user)" "$(domstate $b)"
+check "resume $b" vsh_q resume $b
+check "$b answers on its console" quietly console $b 'echo $((6*7))' 42
 
 for g in $a $b; do
     check "destroy $g" vsh_q destroy "$g"

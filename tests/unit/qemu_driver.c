@@ -539,6 +539,8 @@ static void test_reattach(void)
           "a new connection finds it running");
     CHECK(dom && vireo_domain_suspend(dom) == 0 && vireo_domain_resume(dom) == 0,
           "its monitor answers (suspend, resume)");
+    if (vireo_error_last())
+        NOTE("error: %s", vireo_error_last()->message);
     CHECK(dom && vireo_domain_destroy(dom, 0) == 0 && pid_gone(pid), "and destroys it");
 
     /* a guest that died while no driver watched is shut off at the next open */

@@ -388,10 +388,35 @@ static int build_clock(qcmd *q)
     return 0;
 }
 
-static void build_pm(qcmd *q)
+/* The lifecycle actions the driver can apply (qemu_events.c). */
+static int check_actions(const qcmd *q)
+{
+    const domain_def *def = q->def;
+    const struct { const char *what; domain_action action; bool crash; } acts[] = {
+        { "on_poweroff", def->on_poweroff, false },
+        { "on_reboot", def->on_reboot, false },
+        { "on_crash", def->on_crash, true },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(acts); i++) {
+        domain_action a = acts[i].action;
+
+        if (a == DOMAIN_ACTION_DESTROY || a == DOMAIN_ACTION_RESTART ||
+            (acts[i].crash && a != DOMAIN_ACTION_RENAME_RESTART))
+            continue;
+        return qcmd_unsupported("domain '%s': %s action '%s' is not supported", def->name,
+                                acts[i].what, domain_action_names[a]);
+    }
+    return 0;
+}
+
+static int build_pm(qcmd *q)
 {
     const char *dev = q->kind == QCMD_Q35 ? "ICH9-LPC" : "PIIX4_PM";
     const domain_pm *pm = &q->def->pm;
+
+    if (check_actions(q) < 0)
+        return -1;
 
     /* with -no-shutdown a guest poweroff stops QEMU's vCPUs but leaves the
      * process: the driver sees SHUTDOWN and applies on_poweroff itself */
@@ -401,7 +426,7 @@ static void build_pm(qcmd *q)
         qcmd_add(q, "reboot=shutdown");
     }
     if (q->kind == QCMD_MICROVM)
-        return;
+        return 0;
     if (pm->suspend_to_mem != TRISTATE_ABSENT) {
         qcmd_add(q, "-global");
         qcmd_addf(q, "%s.disable_s3=%d", dev, pm->suspend_to_mem == TRISTATE_NO);
@@ -410,6 +435,7 @@ static void build_pm(qcmd *q)
         qcmd_add(q, "-global");
         qcmd_addf(q, "%s.disable_s4=%d", dev, pm->suspend_to_disk == TRISTATE_NO);
     }
+    return 0;
 }
 
 /* <os><boot dev=''/> becomes a bootindex on the first device of each
@@ -542,7 +568,8 @@ static int build_head(qcmd *q)
     build_monitor(q);
     if (build_clock(q) < 0)
         return -1;
-    build_pm(q);
+    if (build_pm(q) < 0)
+        return -1;
     return build_boot(q);
 }
 

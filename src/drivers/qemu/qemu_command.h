@@ -8,6 +8,7 @@
 #define VIREO_QEMU_COMMAND_H
 
 #include <glib.h>
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "conf/domain_def.h"
@@ -28,5 +29,21 @@ typedef struct qemu_command_opts {
  * NULL with VIREO_ERR_CONFIG_UNSUPPORTED naming what QEMU cannot do. */
 GStrv qemu_command_build(const domain_def *def, const qemu_caps *caps,
                          const qemu_command_opts *opts);
+
+/* Hotplug: one device as QMP arguments, the same objects the command
+ * line uses.  A disk of def (with its address), number n for its node
+ * names (libvirt-N-storage, libvirt-N-format): blockdev-add arguments of
+ * both nodes (NULL when the disk has no media) and device_add's (id: the
+ * disk's alias).  New references; 0, or -1 with an error. */
+int qemu_command_disk_json(const domain_def *def, const qemu_caps *caps, const device_disk *d,
+                           unsigned int n, json_t **storage, json_t **format, json_t **device);
+/* Only the two blockdev nodes of a disk's media (change-media). */
+int qemu_command_disk_media_json(const device_disk *d, unsigned int n, json_t **storage,
+                                 json_t **format);
+/* The disk's device id on the command line (libvirt's alias). */
+char *qemu_command_disk_alias(const device_disk *d);
+/* An interface: netdev_add's arguments (id netdev_id) and device_add's. */
+int qemu_command_net_json(const domain_def *def, const qemu_caps *caps, const device_interface *n,
+                          const char *id, const char *netdev_id, json_t **netdev, json_t **device);
 
 #endif

@@ -25,31 +25,35 @@ static const char *net_driver(qcmd *q, const device_interface *n)
     return NULL;
 }
 
-static int net_one(qcmd *q, const device_interface *n, unsigned int idx)
+/* The -device (or device_add) object of interface n with id and netdev. */
+static json_t *net_device_object(qcmd *q, const device_interface *n, const char *id,
+                                 const char *netdev)
 {
     const char *driver = net_driver(q, n);
     char mac[MAC_STRING_BUFLEN];
-    g_autofree char *id = g_strdup_printf("net%u", idx);
     json_t *o;
 
     mac_format(n->mac, mac);
-    if (strcmp(n->type, "user") != 0)
-        return qcmd_unsupported("interface '%s' (%s): type '%s' is not supported yet "
-                                "(only type 'user' for now)", id, mac, n->type);
-    if (!driver)
-        return qcmd_unsupported("interface '%s' (%s): model '%s' is not supported on machine '%s'",
-                                id, mac, n->model ? n->model : "default", q->machine->name);
+    if (strcmp(n->type, "user") != 0) {
+        qcmd_unsupported("interface '%s' (%s): type '%s' is not supported yet "
+                         "(only type 'user' for now)", id, mac, n->type);
+        return NULL;
+    }
+    if (!driver) {
+        qcmd_unsupported("interface '%s' (%s): model '%s' is not supported on machine '%s'",
+                         id, mac, n->model ? n->model : "default", q->machine->name);
+        return NULL;
+    }
     if (g_strcmp0(n->link_state, "down") == 0 || n->filterref || n->virtualport_type ||
-        (n->driver_queues && strcmp(n->driver_queues, "1") != 0))
-        return qcmd_unsupported("interface '%s' (%s): link state, filterref, virtualport and "
-                                "queues are not supported with user networking", id, mac);
-    qcmd_add(q, "-netdev");
-    qcmd_addf(q, "user,id=hostnet%u", idx);
-    o = json_pack("{s:s,s:s,s:s,s:s}", "driver", driver, "netdev", "", "id", id, "mac", mac);
-    json_object_set_new(o, "netdev", json_sprintf("hostnet%u", idx));
+        (n->driver_queues && strcmp(n->driver_queues, "1") != 0)) {
+        qcmd_unsupported("interface '%s' (%s): link state, filterref, virtualport and "
+                         "queues are not supported with user networking", id, mac);
+        return NULL;
+    }
+    o = json_pack("{s:s,s:s,s:s,s:s}", "driver", driver, "netdev", netdev, "id", id, "mac", mac);
     if (qcmd_pci_place(q, o, &n->info, id) < 0) {
         json_decref(o);
-        return -1;
+        return NULL;
     }
     if (n->mtu)
         json_object_set_new(o, "host_mtu", json_integer(n->mtu));
@@ -58,7 +62,32 @@ static int net_one(qcmd *q, const device_interface *n, unsigned int idx)
     if (n->info.rom_file)
         json_object_set_new(o, "romfile", json_string(n->info.rom_file));
     qcmd_bootindex(q, o, &n->info);
+    return o;
+}
+
+static int net_one(qcmd *q, const device_interface *n, unsigned int idx)
+{
+    g_autofree char *id = g_strdup_printf("net%u", idx);
+    g_autofree char *netdev = g_strdup_printf("hostnet%u", idx);
+    json_t *o = net_device_object(q, n, id, netdev);
+
+    if (!o)
+        return -1;
+    qcmd_add(q, "-netdev");
+    qcmd_addf(q, "user,id=%s", netdev);
     qcmd_add_json(q, "-device", o);
+    return 0;
+}
+
+int qemu_command_net_json(const domain_def *def, const qemu_caps *caps, const device_interface *n,
+                          const char *id, const char *netdev_id, json_t **netdev, json_t **device)
+{
+    qcmd q;
+
+    *netdev = *device = NULL;
+    if (qcmd_live_init(&q, def, caps) < 0 || !(*device = net_device_object(&q, n, id, netdev_id)))
+        return -1;
+    *netdev = json_pack("{s:s,s:s}", "type", "user", "id", netdev_id);
     return 0;
 }
 

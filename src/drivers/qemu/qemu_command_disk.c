@@ -228,8 +228,10 @@ static const char *disk_source(const device_disk *d)
     return d->source_file ? d->source_file : d->source_dev;
 }
 
-/* The two -blockdev nodes of disk number n; writes the format node name. */
-static int disk_blockdevs(qcmd *q, const device_disk *d, unsigned int n, char **format_node)
+/* The two blockdev nodes of disk number n (protocol, then format): the
+ * -blockdev arguments and blockdev-add's for a hotplug. */
+static int disk_blockdev_objects(const device_disk *d, unsigned int n, json_t **storage_node,
+                                 json_t **format_node)
 {
     const char *fmt = d->driver_type ? d->driver_type : "raw";
     bool cdrom = g_strcmp0(d->device, "cdrom") == 0;
@@ -248,15 +250,27 @@ static int disk_blockdevs(qcmd *q, const device_disk *d, unsigned int n, char **
         json_object_set_new(o, "aio", json_string(d->driver_io));
     if ((cache = disk_cache(d->driver_cache)))
         json_object_set(o, "cache", cache);
-    qcmd_add_json(q, "-blockdev", o);
+    *storage_node = o;
     o = json_pack("{s:s,s:b,s:s,s:s}", "node-name", format, "read-only", ro, "driver", fmt,
                   "file", storage);
     if (g_strcmp0(d->driver_discard, "unmap") == 0)
         json_object_set_new(o, "discard", json_string("unmap"));
     if (cache)
         json_object_set_new(o, "cache", cache);
-    qcmd_add_json(q, "-blockdev", o);
-    *format_node = g_steal_pointer(&format);
+    *format_node = o;
+    return 0;
+}
+
+/* The two -blockdev nodes of disk number n; writes the format node name. */
+static int disk_blockdevs(qcmd *q, const device_disk *d, unsigned int n, char **format_node)
+{
+    json_t *storage, *format;
+
+    if (disk_blockdev_objects(d, n, &storage, &format) < 0)
+        return -1;
+    *format_node = g_strdup(json_string_value(json_object_get(format, "node-name")));
+    qcmd_add_json(q, "-blockdev", storage);
+    qcmd_add_json(q, "-blockdev", format);
     return 0;
 }
 
@@ -352,21 +366,20 @@ static int disk_check(const device_disk *d)
     return 0;
 }
 
-static int disk_one(qcmd *q, const device_disk *d, unsigned int n)
+/* The -device (or device_add) object of a disk whose format node is
+ * node (NULL: no media). */
+static json_t *disk_device_object(qcmd *q, const device_disk *d, const char *node)
 {
     g_autofree char *alias = disk_alias(d);
-    g_autofree char *node = NULL;
     const char *driver = disk_driver(q, d);
     json_t *o;
 
-    if (disk_check(d) < 0)
-        return -1;
-    if (!driver)
-        return qcmd_unsupported("disk '%s': bus '%s' (device '%s') is not supported on machine '%s'",
-                                d->target_dev, d->target_bus, d->device ? d->device : "disk",
-                                q->machine->name);
-    if (disk_source(d) && disk_blockdevs(q, d, n, &node) < 0)
-        return -1;
+    if (!driver) {
+        qcmd_unsupported("disk '%s': bus '%s' (device '%s') is not supported on machine '%s'",
+                         d->target_dev, d->target_bus, d->device ? d->device : "disk",
+                         q->machine->name);
+        return NULL;
+    }
     o = json_pack("{s:s}", "driver", driver);
     if (g_strcmp0(d->target_bus, "virtio") == 0) {
         if (qcmd_pci_place(q, o, &d->info, alias) < 0)
@@ -379,12 +392,30 @@ static int disk_one(qcmd *q, const device_disk *d, unsigned int n)
     json_object_set_new(o, "id", json_string(alias));
     disk_properties(d, o, alias);
     qcmd_bootindex(q, o, &d->info);
-    qcmd_add_json(q, "-device", o);
-    return 0;
+    return o;
 
 error:
     json_decref(o);
-    return -1;
+    return NULL;
+}
+
+static int disk_one(qcmd *q, const device_disk *d, unsigned int n)
+{
+    g_autofree char *node = NULL;
+    json_t *o;
+
+    if (disk_check(d) < 0)
+        return -1;
+    if (!disk_driver(q, d))
+        return qcmd_unsupported("disk '%s': bus '%s' (device '%s') is not supported on machine '%s'",
+                                d->target_dev, d->target_bus, d->device ? d->device : "disk",
+                                q->machine->name);
+    if (disk_source(d) && disk_blockdevs(q, d, n, &node) < 0)
+        return -1;
+    if (!(o = disk_device_object(q, d, node)))
+        return -1;
+    qcmd_add_json(q, "-device", o);
+    return 0;
 }
 
 int qcmd_disks(qcmd *q)
@@ -449,4 +480,58 @@ int qcmd_firmware(qcmd *q, GString *machine_opts)
         qcmd_add(q, "driver=cfi.pflash01,property=secure,value=on");
     }
     return 0;
+}
+
+/* ---- hotplug: the same objects as QMP arguments ---- */
+
+int qcmd_live_init(qcmd *q, const domain_def *def, const qemu_caps *caps)
+{
+    memset(q, 0, sizeof(*q));
+    q->def = def;
+    q->caps = caps;
+    if (!(q->machine = qemu_caps_machine(caps, def->os.machine)))
+        return -1;
+    if (strstr(q->machine->name, "q35"))
+        q->kind = QCMD_Q35;
+    else if (strstr(q->machine->name, "microvm"))
+        q->kind = QCMD_MICROVM;
+    else
+        q->kind = QCMD_PC;
+    return 0;
+}
+
+int qemu_command_disk_json(const domain_def *def, const qemu_caps *caps, const device_disk *d,
+                           unsigned int n, json_t **storage, json_t **format, json_t **device)
+{
+    qcmd q;
+    json_t *s = NULL, *f = NULL, *o;
+
+    *storage = *format = *device = NULL;
+    if (qcmd_live_init(&q, def, caps) < 0 || disk_check(d) < 0)
+        return -1;
+    if (disk_source(d) && disk_blockdev_objects(d, n, &s, &f) < 0)
+        return -1;
+    if (!(o = disk_device_object(&q, d, f ? json_string_value(json_object_get(f, "node-name"))
+                                            : NULL))) {
+        json_decref(s);
+        json_decref(f);
+        return -1;
+    }
+    *storage = s;
+    *format = f;
+    *device = o;
+    return 0;
+}
+
+int qemu_command_disk_media_json(const device_disk *d, unsigned int n, json_t **storage,
+                                 json_t **format)
+{
+    if (disk_check(d) < 0)
+        return -1;
+    return disk_blockdev_objects(d, n, storage, format);
+}
+
+char *qemu_command_disk_alias(const device_disk *d)
+{
+    return disk_alias(d);
 }

@@ -71,6 +71,8 @@ int qcmd_watchdogs(qcmd *q);
 int qcmd_memballoon(qcmd *q);
 int qcmd_rngs(qcmd *q);
 int qcmd_panics(qcmd *q);
+/* A qcmd for building one device's objects (hotplug): no argv. */
+int qcmd_live_init(qcmd *q, const domain_def *def, const qemu_caps *caps);
 /* Refuse device kinds the builder cannot express. */
 int qcmd_refuse_unsupported(qcmd *q);
 

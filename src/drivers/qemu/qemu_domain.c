@@ -394,6 +394,28 @@ vireo_domain *qemu_domain_define_xml(vireo_conn *conn, const char *xml, unsigned
     return handle;
 }
 
+/* As libvirt: a managed save image blocks undefine unless the caller
+ * asks to remove it too (drv->lock held, job held). */
+static int qemu_undefine_managed_save(qemu_dom *dom, unsigned int flags)
+{
+    g_autofree char *path = NULL;
+
+    if (!qemu_managed_save_exists(dom))
+        return 0;
+    if (!(flags & VIREO_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+        error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
+                     "Refusing to undefine while domain managed save image exists");
+        return -1;
+    }
+    path = qemu_managed_save_path(dom->drv, dom->def->name);
+    if (unlink(path) < 0 && errno != ENOENT) {
+        error_report_system(VIREO_FROM_QEMU, errno, "Failed to remove domain managed save image '%s'",
+                            path);
+        return -1;
+    }
+    return 0;
+}
+
 int qemu_domain_undefine(vireo_domain *handle, unsigned int flags)
 {
     g_autoptr(qemu_dom) dom = NULL;
@@ -410,6 +432,8 @@ int qemu_domain_undefine(vireo_domain *handle, unsigned int flags)
     if (!dom->def) {
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
                      "cannot undefine transient domain '%s'", handle->name);
+    } else if (qemu_undefine_managed_save(dom, flags) < 0) {
+        /* refused, or the image could not be removed: nothing changed */
     } else if (qemu_config_remove(drv, dom->def->name) == 0) {
         qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_UNDEFINED, VIREO_DOMAIN_EVENT_UNDEFINED_REMOVED);
         if (qemu_dom_active(dom)) {

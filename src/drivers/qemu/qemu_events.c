@@ -10,9 +10,18 @@
  *
  * libvirt's order, kept: SHUTDOWN (detail guest or host, state "being
  * shut down"), then when QEMU has exited STOPPED_SHUTDOWN with reason
- * shutdown.  on_poweroff is always "destroy" for now (the other actions
- * arrive with point 5's full set).  An exit without SHUTDOWN first is a crash: reason crashed,
- * event STOPPED_FAILED.
+ * shutdown.  An exit without SHUTDOWN first is a failure: reason
+ * crashed, event STOPPED_FAILED.
+ *
+ * The lifecycle actions.  QEMU runs with -no-shutdown, so a guest power
+ * off leaves the process paused and the driver applies on_poweroff:
+ * destroy (QEMU is told to quit) or restart (reset and continue in
+ * place, libvirt's "fake reboot").  on_reboot=destroy makes QEMU turn a
+ * guest reboot into a SHUTDOWN with reason guest-reset (-action
+ * reboot=shutdown), handled the same way.  A panic (pvpanic) pauses the
+ * guest with GUEST_PANICKED and the driver applies on_crash: destroy
+ * (reason crashed), restart, preserve (left paused, crashed); the
+ * coredump-* actions write a memory dump to the dump folder first.
  */
 #include <errno.h>
 #include <signal.h>
@@ -25,26 +34,50 @@
 
 #define LOG_CATEGORY "qemu.events"
 
+/* Tell QEMU to quit (SIGTERM, never blocking this thread); its exit
+ * shuts the domain off.  The pid cannot be reused yet: the exit watch
+ * that reaps it runs on this same thread. */
+static void qemu_event_quit(qemu_dom *dom)
+{
+    if (dom->pid > 0 && !dom->exited && kill(dom->pid, SIGTERM) < 0)
+        log_warn("%s: cannot stop QEMU (pid %d): %s", qemu_dom_current(dom)->name,
+                 (int)dom->pid, g_strerror(errno));
+}
+
 static void qemu_event_shutdown(qemu_dom *dom, json_t *data)
 {
+    const domain_def *def = qemu_dom_current(dom);
     json_t *guest = json_object_get(data, "guest");
+    const char *why = json_string_value(json_object_get(data, "reason"));
+    bool reboot = why && strcmp(why, "guest-reset") == 0;
+    domain_action action = reboot ? def->on_reboot : def->on_poweroff;
 
     dom->got_shutdown = true;
     if (dom->destroying || !dom->proc || dom->state == VIREO_DOMAIN_SHUTDOWN)
         return;
-    /* QEMU runs with -no-shutdown: the guest is off but the process
-     * stays, paused.  on_poweroff is applied here: the process is told to
-     * quit (SIGTERM, never blocking this thread); its exit then shuts the
-     * domain off with reason shutdown.  The pid cannot be reused yet: the
-     * exit watch that reaps it runs on this same thread. */
-    if (dom->pid > 0 && !dom->exited && kill(dom->pid, SIGTERM) < 0)
-        log_warn("%s: cannot stop QEMU (pid %d): %s", qemu_dom_current(dom)->name,
-                 (int)dom->pid, g_strerror(errno));
     dom->state = VIREO_DOMAIN_SHUTDOWN;
     dom->reason = 0; /* VIR_DOMAIN_SHUTDOWN_UNKNOWN */
     qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SHUTDOWN,
                   json_is_true(guest) ? VIREO_DOMAIN_EVENT_SHUTDOWN_GUEST
                                       : VIREO_DOMAIN_EVENT_SHUTDOWN_HOST);
+    if (!reboot && action == DOMAIN_ACTION_RESTART)
+        qemu_task_push(dom, QEMU_TASK_RESTART, NULL);
+    else
+        qemu_event_quit(dom);
+}
+
+static void qemu_event_panicked(qemu_dom *dom)
+{
+    domain_action action = qemu_dom_current(dom)->on_crash;
+
+    if (dom->panicked)
+        return;
+    dom->panicked = true;
+    dom->state = VIREO_DOMAIN_CRASHED;
+    dom->reason = VIREO_DOMAIN_CRASHED_PANICKED;
+    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_CRASHED, VIREO_DOMAIN_EVENT_CRASHED_PANICKED);
+    if (action != DOMAIN_ACTION_PRESERVE)
+        qemu_task_push(dom, QEMU_TASK_RESTART, NULL); /* the task applies the action */
 }
 
 static void qemu_event_stop(qemu_dom *dom)
@@ -86,10 +119,10 @@ void qemu_on_event(qmp *mon, const char *event, json_t *data, void *opaque)
         qemu_event_resume(dom);
     } else if (strcmp(event, "RESET") == 0) {
         event_emit_reboot(dom->drv, def->name, def->uuid, dom->live ? dom->live->id : -1);
+    } else if (strcmp(event, "DEVICE_DELETED") == 0) {
+        qemu_hotplug_device_deleted(dom, data);
     } else if (strcmp(event, "GUEST_PANICKED") == 0) {
-        dom->state = VIREO_DOMAIN_CRASHED;
-        dom->reason = VIREO_DOMAIN_CRASHED_PANICKED;
-        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_CRASHED, VIREO_DOMAIN_EVENT_CRASHED_PANICKED);
+        qemu_event_panicked(dom);
     }
     g_mutex_unlock(&dom->drv->lock);
 }
@@ -98,7 +131,6 @@ void qemu_on_exit(qemu_proc *p, int status, void *opaque)
 {
     qemu_dom *dom = opaque;
     qemu_drv *drv = dom->drv;
-    qemu_task *task;
 
     (void)p;
     g_mutex_lock(&drv->lock);
@@ -108,20 +140,16 @@ void qemu_on_exit(qemu_proc *p, int status, void *opaque)
         return;
     }
     dom->exited = true;
-    task = g_new0(qemu_task, 1);
-    task->kind = QEMU_TASK_EXITED;
-    task->dom = qemu_dom_ref(dom);
-    task->run = dom->run;
     log_debug("%s: QEMU exited (status %d)", qemu_dom_current(dom)->name, status);
+    qemu_task_push(dom, QEMU_TASK_EXITED, NULL);
     g_mutex_unlock(&drv->lock);
-    g_thread_pool_push(drv->tasks, task, NULL);
 }
 
 /* QEMU of run exited by itself: shut the domain off, unless a job (destroy,
  * a failed start) already did. */
 static void qemu_task_exited(qemu_dom *dom, guint run)
 {
-    bool mine, shutdown, destroyed;
+    bool mine, shutdown, destroyed, panicked;
 
     if (qemu_job_begin(dom, "exit", -1) < 0)
         return;
@@ -129,8 +157,11 @@ static void qemu_task_exited(qemu_dom *dom, guint run)
     mine = dom->run == run && dom->proc;
     shutdown = dom->got_shutdown;
     destroyed = dom->destroying; /* a destroy killed it and waits for the job */
+    panicked = dom->panicked;
     g_mutex_unlock(&dom->drv->lock);
-    if (mine && destroyed)
+    if (mine && panicked && !destroyed)
+        qemu_dom_stopped(dom, VIREO_DOMAIN_SHUTOFF_CRASHED, VIREO_DOMAIN_EVENT_STOPPED_CRASHED);
+    else if (mine && destroyed)
         qemu_dom_stopped(dom, VIREO_DOMAIN_SHUTOFF_DESTROYED,
                          VIREO_DOMAIN_EVENT_STOPPED_DESTROYED);
     else if (mine && shutdown)
@@ -143,16 +174,77 @@ static void qemu_task_exited(qemu_dom *dom, guint run)
 static void qemu_task_autostart(qemu_dom *dom)
 {
     bool wanted;
+    int r;
 
     if (qemu_job_begin(dom, "autostart", dom->drv->job_timeout_ms) < 0)
         return;
     g_mutex_lock(&dom->drv->lock);
     wanted = dom->def && dom->autostart && !qemu_dom_active(dom);
     g_mutex_unlock(&dom->drv->lock);
-    if (wanted && qemu_dom_start(dom, 0) < 0)
+    /* as start: from a managed save image when there is one */
+    r = wanted ? qemu_managed_save_start(dom, 0) : 0;
+    if (r > 0)
+        r = qemu_dom_start(dom, NULL, 0);
+    if (r < 0)
         log_error("%s: autostart failed: %s", dom->def->name,
                   error_last() ? error_last()->message : "unknown error");
     qemu_job_end(dom);
+}
+
+/* The restart task: after a guest power off (on_poweroff=restart) or a
+ * panic (on_crash).  A panic's destroy is also done here, with the job,
+ * so a dump can come first. */
+static void qemu_task_restart(qemu_dom *dom, guint run)
+{
+    domain_action action;
+    json_t *reply = NULL;
+    bool mine, crash;
+
+    if (qemu_job_begin(dom, "restart", dom->drv->job_timeout_ms) < 0)
+        return;
+    g_mutex_lock(&dom->drv->lock);
+    mine = dom->run == run && dom->proc && !dom->exited && !dom->destroying;
+    crash = dom->panicked;
+    action = crash ? qemu_dom_current(dom)->on_crash : DOMAIN_ACTION_RESTART;
+    g_mutex_unlock(&dom->drv->lock);
+    if (mine && (action == DOMAIN_ACTION_COREDUMP_DESTROY ||
+                 action == DOMAIN_ACTION_COREDUMP_RESTART))
+        qemu_crash_dump(dom);
+    if (mine && (action == DOMAIN_ACTION_DESTROY || action == DOMAIN_ACTION_COREDUMP_DESTROY)) {
+        g_mutex_lock(&dom->drv->lock);
+        qemu_event_quit(dom);
+        g_mutex_unlock(&dom->drv->lock);
+        mine = false;
+    }
+    /* libvirt's fake reboot: reset, then run; the guest boots again */
+    if (mine && (reply = qmp_call(dom->proc->mon, "system_reset", NULL, QEMU_MONITOR_TIMEOUT_MS)))
+        json_decref(reply);
+    if (reply && (reply = qmp_call(dom->proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS))) {
+        json_decref(reply);
+        g_mutex_lock(&dom->drv->lock);
+        dom->got_shutdown = false;
+        dom->panicked = false;
+        dom->state = VIREO_DOMAIN_RUNNING;
+        dom->reason = VIREO_DOMAIN_RUNNING_BOOTED;
+        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        g_mutex_unlock(&dom->drv->lock);
+        qemu_status_save(dom);
+    } else if (mine) {
+        log_error("%s: cannot restart the guest: %s", qemu_dom_current(dom)->name,
+                  error_last() ? error_last()->message : "unknown error");
+    }
+    qemu_job_end(dom);
+}
+
+void qemu_task_push(qemu_dom *dom, qemu_task_kind kind, const char *monitor)
+{
+    qemu_task *task = g_new0(qemu_task, 1);
+
+    task->kind = kind;
+    task->dom = qemu_dom_ref(dom);
+    task->run = dom->run;
+    task->monitor = g_strdup(monitor);
+    g_thread_pool_push(dom->drv->tasks, task, NULL);
 }
 
 void qemu_task_run(gpointer data, gpointer user_data)
@@ -160,11 +252,24 @@ void qemu_task_run(gpointer data, gpointer user_data)
     qemu_task *task = data;
 
     (void)user_data;
-    if (task->kind == QEMU_TASK_EXITED)
+    switch (task->kind) {
+    case QEMU_TASK_EXITED:
         qemu_task_exited(task->dom, task->run);
-    else
+        break;
+    case QEMU_TASK_AUTOSTART:
         qemu_task_autostart(task->dom);
+        break;
+    case QEMU_TASK_ATTACH:
+        /* the job was taken when the status file was read */
+        qemu_status_attach(task->dom, task->run, task->monitor);
+        qemu_job_end(task->dom);
+        break;
+    case QEMU_TASK_RESTART:
+        qemu_task_restart(task->dom, task->run);
+        break;
+    }
     error_reset();
     qemu_dom_unref(task->dom);
+    g_free(task->monitor);
     g_free(task);
 }

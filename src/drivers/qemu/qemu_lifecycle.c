@@ -34,7 +34,8 @@
 
 #define LOG_CATEGORY "qemu.lifecycle"
 
-#define QEMU_START_FLAGS (VIREO_DOMAIN_START_PAUSED | 0x1cu) /* + bypass cache, force boot, validate */
+#define QEMU_START_FLAGS (VIREO_DOMAIN_START_PAUSED | VIREO_DOMAIN_START_BYPASS_CACHE | \
+                          VIREO_DOMAIN_START_FORCE_BOOT | 0x10u /* validate */)
 #define QEMU_SHUTDOWN_FLAGS 0x1fu   /* acpi, agent, initctl, signal, paravirt: ACPI is used */
 #define QEMU_DESTROY_GRACEFUL 1u
 
@@ -64,14 +65,14 @@ static void qemu_log_append(const char *path, const char *text)
 
 /* The live definition for a start, with the machine alias resolved; the
  * accelerator decided (see the top comment). */
-static domain_def *qemu_start_prepare(qemu_dom *dom, const qemu_caps *caps, const char *log_path,
-                                      bool *kvm)
+static domain_def *qemu_start_prepare(qemu_dom *dom, const domain_def *use, const qemu_caps *caps,
+                                      const char *log_path, bool *kvm)
 {
     g_autoptr(domain_def) live = NULL;
     const qemu_machine *machine;
 
     g_mutex_lock(&dom->drv->lock);
-    live = domain_def_copy(dom->live ? dom->live : dom->def);
+    live = domain_def_copy(use ? use : dom->live ? dom->live : dom->def);
     g_mutex_unlock(&dom->drv->lock);
     if (!live)
         return NULL;
@@ -90,7 +91,7 @@ static domain_def *qemu_start_prepare(qemu_dom *dom, const qemu_caps *caps, cons
 
 /* Spawn QEMU for live, paused (-S).  NULL with QEMU's own error. */
 static qemu_proc *qemu_start_spawn(qemu_dom *dom, const domain_def *live, const qemu_caps *caps,
-                                   bool kvm, const char *log_path)
+                                   bool kvm, const char *log_path, const char *incoming)
 {
     qemu_drv *drv = dom->drv;
     g_autofree char *mon = qemu_dom_path(drv, drv->run_dir, live->name, ".monitor");
@@ -102,6 +103,7 @@ static qemu_proc *qemu_start_spawn(qemu_dom *dom, const domain_def *live, const 
         .chardev_dir = drv->run_dir,
         .kvm = kvm,
         .start_paused = true,
+        .incoming = incoming,
     };
 
     argv = qemu_command_build(live, caps, &opts);
@@ -147,7 +149,8 @@ static int qemu_start_ptys(qemu_proc *proc, domain_def *live)
 }
 
 /* Record the started domain: live, process, state, events. */
-static void qemu_start_record(qemu_dom *dom, domain_def *live, qemu_proc *proc, bool paused)
+static void qemu_start_record(qemu_dom *dom, domain_def *live, qemu_proc *proc, bool paused,
+                              bool restored)
 {
     qemu_drv *drv = dom->drv;
 
@@ -157,14 +160,23 @@ static void qemu_start_record(qemu_dom *dom, domain_def *live, qemu_proc *proc, 
     dom->proc = proc;
     dom->pid = proc->pid;
     dom->state = paused ? VIREO_DOMAIN_PAUSED : VIREO_DOMAIN_RUNNING;
-    dom->reason = paused ? VIREO_DOMAIN_PAUSED_USER : VIREO_DOMAIN_RUNNING_BOOTED;
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_STARTED, VIREO_DOMAIN_EVENT_STARTED_BOOTED);
+    dom->reason = paused     ? VIREO_DOMAIN_PAUSED_USER
+                  : restored ? VIREO_DOMAIN_RUNNING_RESTORED
+                             : VIREO_DOMAIN_RUNNING_BOOTED;
+    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_STARTED,
+                  restored ? VIREO_DOMAIN_EVENT_STARTED_RESTORED
+                           : VIREO_DOMAIN_EVENT_STARTED_BOOTED);
     if (paused)
-        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED, VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED,
+                      restored ? VIREO_DOMAIN_EVENT_SUSPENDED_RESTORED
+                               : VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
     g_mutex_unlock(&drv->lock);
 }
 
-int qemu_dom_start(qemu_dom *dom, unsigned int flags)
+/* Start dom with use (NULL: its own definition); with incoming_fd >= 0
+ * QEMU loads the migration stream read from it instead of booting. */
+static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd,
+                           unsigned int flags)
 {
     qemu_drv *drv = dom->drv;
     g_autoptr(qemu_caps) caps = NULL;
@@ -177,22 +189,24 @@ int qemu_dom_start(qemu_dom *dom, unsigned int flags)
 
     g_mutex_lock(&drv->lock);
     log_path = qemu_dom_path(drv, drv->log_dir, qemu_dom_current(dom)->name, ".log");
-    emulator = g_strdup(qemu_dom_current(dom)->devices.emulator);
+    emulator = g_strdup((use ? use : qemu_dom_current(dom))->devices.emulator);
     g_mutex_unlock(&drv->lock);
     caps = qemu_caps_get(emulator ? emulator : QEMU_EMULATOR_DEFAULT, drv->cache_dir);
-    if (!caps || !(live = qemu_start_prepare(dom, caps, log_path, &kvm)))
+    if (!caps || !(live = qemu_start_prepare(dom, use, caps, log_path, &kvm)))
         return -1;
     g_mutex_lock(&drv->lock);
     live->id = ++drv->last_id;
     dom->run++;
     dom->exited = false;
     dom->got_shutdown = false;
+    dom->panicked = false;
     dom->destroying = false;
     g_mutex_unlock(&drv->lock);
-    proc = qemu_start_spawn(dom, live, caps, kvm, log_path);
+    proc = qemu_start_spawn(dom, live, caps, kvm, log_path, incoming_fd >= 0 ? "defer" : NULL);
     if (!proc)
         return -1;
     if (qemu_start_ptys(proc, live) < 0 ||
+        (incoming_fd >= 0 && qemu_save_incoming(proc, incoming_fd, live->name) < 0) ||
         (!(flags & VIREO_DOMAIN_START_PAUSED) &&
          !(reply = qmp_call(proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS)))) {
         g_autoptr(vireo_error) saved = error_save();
@@ -203,11 +217,22 @@ int qemu_dom_start(qemu_dom *dom, unsigned int flags)
         return -1;
     }
     json_decref(reply);
-    qemu_start_record(dom, g_steal_pointer(&live), proc, flags & VIREO_DOMAIN_START_PAUSED);
+    qemu_start_record(dom, g_steal_pointer(&live), proc, flags & VIREO_DOMAIN_START_PAUSED,
+                      incoming_fd >= 0);
     if (qemu_status_save(dom) < 0)
         log_warn("%s: no status file: a restarted daemon will not find it",
                  qemu_dom_current(dom)->name);
     return 0;
+}
+
+int qemu_dom_start(qemu_dom *dom, const domain_def *use, unsigned int flags)
+{
+    return qemu_dom_launch(dom, use, -1, flags);
+}
+
+int qemu_dom_start_incoming(qemu_dom *dom, const domain_def *def, int fd, unsigned int flags)
+{
+    return qemu_dom_launch(dom, def, fd, flags);
 }
 
 void qemu_dom_stopped(qemu_dom *dom, int reason, int detail)
@@ -223,6 +248,7 @@ void qemu_dom_stopped(qemu_dom *dom, int reason, int detail)
     /* without the lock: closing the monitor waits for its callbacks */
     if (proc)
         qemu_proc_free(proc);
+    qemu_console_stop(dom);
     qemu_status_remove(drv, name);
     g_mutex_lock(&drv->lock);
     dom->state = VIREO_DOMAIN_SHUTOFF;
@@ -263,15 +289,18 @@ int qemu_domain_create(vireo_domain *handle, unsigned int flags)
                      "domain '%s' is already running", handle->name);
         ret = -1;
     } else {
-        ret = qemu_dom_start(dom, flags);
+        /* a managed save image: resume from it (qemu_save.c) */
+        ret = qemu_managed_save_start(dom, flags);
+        if (ret > 0)
+            ret = qemu_dom_start(dom, NULL, flags & ~VIREO_DOMAIN_START_FORCE_BOOT);
     }
     qemu_job_end(dom);
     return ret;
 }
 
 /* The domain create_xml runs: a new transient one (live set, not yet
- * started), or the defined inactive one with the same name and UUID.  A
- * new reference; NULL with an error. */
+ * started), or the defined one with the same name and UUID.  A new
+ * reference, its job held; NULL with an error. */
 static qemu_dom *qemu_create_target(qemu_drv *drv, domain_def *def, bool *added)
 {
     qemu_dom *dom = NULL;
@@ -290,45 +319,46 @@ static qemu_dom *qemu_create_target(qemu_drv *drv, domain_def *def, bool *added)
         qemu_dom_ref(dom);
     }
     g_mutex_unlock(&drv->lock);
-    if (!*added)
-        domain_def_free(def);
+    if (dom && !*added && qemu_job_begin(dom, "start", drv->job_timeout_ms) < 0)
+        g_clear_pointer(&dom, qemu_dom_unref);
     return dom;
 }
 
+/* As libvirt: XML naming a defined, inactive domain runs that XML (the
+ * persistent definition stays as it is); naming a running one fails. */
 vireo_domain *qemu_domain_create_xml(vireo_conn *conn, const char *xml, unsigned int flags)
 {
     qemu_drv *drv = qemu_conn_drv(conn);
     g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(domain_def) def = NULL;
     vireo_domain *handle = NULL;
-    domain_def *def;
-    bool added;
+    bool added, active;
+    int r = -1;
 
-    if (!qemu_flags_ok(flags, QEMU_START_FLAGS, __func__) || !(def = qemu_def_parse(drv, xml)))
+    if (!qemu_flags_ok(flags, QEMU_START_FLAGS & ~VIREO_DOMAIN_START_FORCE_BOOT, __func__) ||
+        !(def = qemu_def_parse(drv, xml)))
         return NULL;
     if (!(dom = qemu_create_target(drv, def, &added)))
         return NULL;
-    if (!added) {
-        /* a defined domain of that name: start it (its own definition) */
-        vireo_domain *started = domain_handle_new(conn, dom->def->name, dom->def->uuid, -1);
-        int r = qemu_domain_create(started, flags);
-
-        domain_handle_unref(started);
-        if (r < 0)
-            return NULL;
-        g_mutex_lock(&drv->lock);
-        handle = qemu_dom_handle(conn, dom);
-        g_mutex_unlock(&drv->lock);
-        return handle;
-    }
-    if (qemu_dom_start(dom, flags) == 0) {
-        g_mutex_lock(&drv->lock);
-        handle = qemu_dom_handle(conn, dom);
-        g_mutex_unlock(&drv->lock);
+    if (added) {
+        def = NULL; /* the new domain's now */
+        r = qemu_dom_start(dom, NULL, flags);
     } else {
         g_mutex_lock(&drv->lock);
-        qemu_drv_remove(drv, dom);
+        active = qemu_dom_active(dom);
         g_mutex_unlock(&drv->lock);
+        if (active)
+            error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
+                         "domain '%s' is already running", def->name);
+        else
+            r = qemu_dom_start(dom, def, flags);
     }
+    g_mutex_lock(&drv->lock);
+    if (r == 0)
+        handle = qemu_dom_handle(conn, dom);
+    else if (added)
+        qemu_drv_remove(drv, dom);
+    g_mutex_unlock(&drv->lock);
     qemu_job_end(dom);
     return handle;
 }
@@ -490,5 +520,20 @@ int qemu_domain_resume(vireo_domain *handle)
     qemu_run_state_record(dom, VIREO_DOMAIN_PAUSED, VIREO_DOMAIN_RUNNING,
                           VIREO_DOMAIN_RUNNING_UNPAUSED, VIREO_DOMAIN_EVENT_RESUMED,
                           VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    return 0;
+}
+
+int qemu_domain_reset(vireo_domain *handle, unsigned int flags)
+{
+    g_autoptr(qemu_dom) dom = NULL;
+
+    if (!qemu_flags_ok(flags, 0, __func__))
+        return -1;
+    /* the reset button: no guest involvement, any running or paused state */
+    if (qemu_monitor_job(handle, "reset", "system_reset",
+                         (1u << VIREO_DOMAIN_RUNNING) | (1u << VIREO_DOMAIN_PAUSED), "running",
+                         &dom) < 0)
+        return -1;
+    qemu_job_end(dom);
     return 0;
 }

@@ -60,6 +60,7 @@ struct qmp {
     GMutex lock;            /* guards everything below */
     GCond cond;             /* broadcast on an answer, the greeting, or close */
     GString *out;           /* queued lines not written yet */
+    GArray *out_fds;        /* qmp_out_fd: descriptors to send with a queued line */
     GHashTable *pending;    /* &qmp_pending.id -> qmp_pending* (borrowed) */
     gint64 next_id;
     bool greeted;
@@ -67,13 +68,20 @@ struct qmp {
     bool closed;            /* qmp_close was called */
 };
 
-static qmp *qmp_ref(qmp *mon)
+/* A descriptor to pass (SCM_RIGHTS) with the queued line starting at
+ * mon->out[at]; fd is a duplicate owned by the monitor until sent. */
+typedef struct qmp_out_fd {
+    gsize at;
+    int fd;
+} qmp_out_fd;
+
+qmp *qmp_ref(qmp *mon)
 {
     g_atomic_int_inc(&mon->refs);
     return mon;
 }
 
-static void qmp_unref(qmp *mon)
+void qmp_unref(qmp *mon)
 {
     if (!g_atomic_int_dec_and_test(&mon->refs))
         return;
@@ -82,6 +90,9 @@ static void qmp_unref(qmp *mon)
     g_main_context_unref(mon->ctx);
     g_string_free(mon->in, TRUE);
     g_string_free(mon->out, TRUE);
+    for (guint i = 0; i < mon->out_fds->len; i++)
+        close(g_array_index(mon->out_fds, qmp_out_fd, i).fd);
+    g_array_unref(mon->out_fds);
     g_hash_table_unref(mon->pending);
     g_rec_mutex_clear(&mon->cb_lock);
     g_mutex_clear(&mon->lock);
@@ -228,6 +239,43 @@ static int qmp_read(qmp *mon)
     return 0;
 }
 
+/* Send what may go in one call: the bytes before the next line that
+ * carries a descriptor, or that line's bytes with the descriptor
+ * (SCM_RIGHTS; QEMU takes it for its getfd/add-fd command).  Lock held. */
+static ssize_t qmp_send_some(qmp *mon)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { .iov_base = mon->out->str, .iov_len = mon->out->len };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    qmp_out_fd *next;
+    struct cmsghdr *c;
+    ssize_t n;
+
+    if (mon->out_fds->len == 0)
+        return send(mon->fd, mon->out->str, mon->out->len, MSG_NOSIGNAL);
+    next = &g_array_index(mon->out_fds, qmp_out_fd, 0);
+    if (next->at > 0)
+        return send(mon->fd, mon->out->str, MIN(next->at, mon->out->len), MSG_NOSIGNAL);
+    memset(&ctl, 0, sizeof(ctl));
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof(ctl.buf);
+    c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &next->fd, sizeof(int));
+    n = sendmsg(mon->fd, &msg, MSG_NOSIGNAL);
+    if (n > 0) {
+        /* the descriptor went with these bytes: QEMU holds its own copy */
+        close(next->fd);
+        g_array_remove_index(mon->out_fds, 0);
+    }
+    return n;
+}
+
 /* Write the queued lines; watch for writability while some remain.  0,
  * or -1 when the connection is over.  ctx thread. */
 static int qmp_flush(qmp *mon, qmp_source *s)
@@ -236,7 +284,7 @@ static int qmp_flush(qmp *mon, qmp_source *s)
 
     g_mutex_lock(&mon->lock);
     while (mon->out->len > 0) {
-        ssize_t n = send(mon->fd, mon->out->str, mon->out->len, MSG_NOSIGNAL);
+        ssize_t n = qmp_send_some(mon);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -248,6 +296,8 @@ static int qmp_flush(qmp *mon, qmp_source *s)
             return -1;
         }
         g_string_erase(mon->out, 0, n);
+        for (guint i = 0; i < mon->out_fds->len; i++)
+            g_array_index(mon->out_fds, qmp_out_fd, i).at -= n;
     }
     more = mon->out->len > 0;
     g_mutex_unlock(&mon->lock);
@@ -320,6 +370,7 @@ static qmp *qmp_new(int fd, const char *path, GMainContext *ctx, qmp_event_cb on
     g_cond_init(&mon->cond);
     mon->in = g_string_new(NULL);
     mon->out = g_string_new(NULL);
+    mon->out_fds = g_array_new(FALSE, FALSE, sizeof(qmp_out_fd));
     mon->pending = g_hash_table_new(g_int64_hash, g_int64_equal);
 
     s = (qmp_source *)g_source_new(&qmp_source_funcs, sizeof(qmp_source));
@@ -450,7 +501,7 @@ static json_t *qmp_result(qmp *mon, const char *cmd, qmp_pending *p, int timeout
 
 /* Queue cmd as one line with a fresh id and register p.  0, or -1 when
  * the monitor is gone.  Lock held; wakes the loop to write it. */
-static int qmp_queue_locked(qmp *mon, const char *cmd, json_t *args, qmp_pending *p)
+static int qmp_queue_locked(qmp *mon, const char *cmd, json_t *args, int fd, qmp_pending *p)
 {
     json_auto_t *msg = json_pack("{s:s}", "execute", cmd);
     g_autofree char *line = NULL;
@@ -462,6 +513,11 @@ static int qmp_queue_locked(qmp *mon, const char *cmd, json_t *args, qmp_pending
         json_object_set(msg, "arguments", args);
     json_object_set_new(msg, "id", json_integer(p->id));
     line = json_dumps(msg, JSON_COMPACT);
+    if (fd >= 0) {
+        qmp_out_fd of = { .at = mon->out->len, .fd = fd };
+
+        g_array_append_val(mon->out_fds, of);
+    }
     g_string_append(mon->out, line);
     g_string_append_c(mon->out, '\n');
     g_hash_table_insert(mon->pending, &p->id, p);
@@ -472,10 +528,16 @@ static int qmp_queue_locked(qmp *mon, const char *cmd, json_t *args, qmp_pending
 
 json_t *qmp_call(qmp *mon, const char *cmd, json_t *args, int timeout_ms)
 {
+    return qmp_call_fd(mon, cmd, args, -1, timeout_ms);
+}
+
+json_t *qmp_call_fd(qmp *mon, const char *cmd, json_t *args, int fd, int timeout_ms)
+{
     json_auto_t *owned_args = args;
     qmp_pending p = { 0 };
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     json_t *ret;
+    int dup_fd = -1;
 
     if (g_main_context_is_owner(mon->ctx)) {
         error_report(VIREO_FROM_QEMU, VIREO_ERR_INTERNAL_ERROR,
@@ -483,10 +545,18 @@ json_t *qmp_call(qmp *mon, const char *cmd, json_t *args, int timeout_ms)
                      cmd, mon->path);
         return NULL;
     }
+    /* our own copy: the caller keeps fd whatever happens */
+    if (fd >= 0 && (dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+        error_report_system(VIREO_FROM_QEMU, errno, "cannot pass a file to QEMU monitor '%s'",
+                            mon->path);
+        return NULL;
+    }
     qmp_ref(mon);
     g_mutex_lock(&mon->lock);
-    if (qmp_queue_locked(mon, cmd, owned_args, &p) < 0) {
+    if (qmp_queue_locked(mon, cmd, owned_args, dup_fd, &p) < 0) {
         g_mutex_unlock(&mon->lock);
+        if (dup_fd >= 0)
+            close(dup_fd);
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_FAILED,
                      "QEMU monitor '%s' is closed: cannot run command '%s'", mon->path, cmd);
         qmp_unref(mon);

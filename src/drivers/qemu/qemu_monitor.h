@@ -45,6 +45,19 @@ qmp *qmp_open_fd(int fd, const char *path, GMainContext *ctx, int timeout_ms,
  * dropped. */
 json_t *qmp_call(qmp *mon, const char *cmd, json_t *args, int timeout_ms);
 
+/* Like qmp_call, and pass fd (SCM_RIGHTS) with the command, for
+ * "getfd" ({"fdname": NAME}) or "add-fd".  fd stays the caller's (the
+ * monitor sends a duplicate); -1 passes none.  QEMU then uses it under
+ * NAME ("fd:NAME" for migrate, migrate-incoming, dump-guest-memory), so
+ * it never opens a path itself (-sandbox). */
+json_t *qmp_call_fd(qmp *mon, const char *cmd, json_t *args, int fd, int timeout_ms);
+
+/* Keep mon's memory alive past a qmp_close by its owner, for a caller
+ * that found mon under a lock and calls it after letting the lock go
+ * (calls on a closed monitor fail). */
+qmp *qmp_ref(qmp *mon);
+void qmp_unref(qmp *mon);
+
 /* Close; pending calls fail.  No callback runs after it returns: it waits
  * for a callback running on ctx's thread to finish (so do not hold a lock
  * your callbacks take while closing), and may be called from a callback.

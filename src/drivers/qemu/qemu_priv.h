@@ -62,6 +62,7 @@ typedef struct qemu_dom {
     bool updated;           /* lock: def redefined while running */
     bool removed;           /* lock: no longer in the tables */
     bool got_shutdown;      /* lock: QEMU sent SHUTDOWN in this run */
+    bool panicked;          /* lock: QEMU sent GUEST_PANICKED in this run */
     bool destroying;        /* lock: destroy under way (its events are its own) */
     bool exited;            /* lock: the process of this run has exited */
     pid_t pid;              /* lock: QEMU's pid while active, else 0 */
@@ -69,6 +70,8 @@ typedef struct qemu_dom {
     const char *job;        /* lock: name of the job holding the domain, or NULL */
     GCond job_cond;         /* with drv->lock: signalled when the job ends */
     qemu_proc *proc;        /* job: the running QEMU (owned), NULL when inactive */
+    struct qemu_console *console; /* lock: the console session (qemu_console.c; one
+                                   * reference), NULL when none */
 } qemu_dom;
 
 struct qemu_drv {
@@ -119,6 +122,41 @@ int qemu_domain_shutdown(vireo_domain *dom, unsigned int flags);
 int qemu_domain_reboot(vireo_domain *dom, unsigned int flags);
 int qemu_domain_suspend(vireo_domain *dom);
 int qemu_domain_resume(vireo_domain *dom);
+int qemu_domain_reset(vireo_domain *dom, unsigned int flags);
+int qemu_domain_get_messages(vireo_domain *dom, char ***msgs, unsigned int flags);
+/* qemu_save.c: state to files */
+int qemu_domain_save(vireo_domain *dom, const char *to, const char *dxml, unsigned int flags);
+int qemu_domain_restore(vireo_conn *conn, const char *from, const char *dxml, unsigned int flags);
+char *qemu_domain_save_image_get_xml_desc(vireo_conn *conn, const char *file, unsigned int flags);
+int qemu_domain_managed_save(vireo_domain *dom, unsigned int flags);
+int qemu_domain_managed_save_remove(vireo_domain *dom, unsigned int flags);
+int qemu_domain_core_dump(vireo_domain *dom, const char *to, unsigned int flags);
+/* qemu_hotplug.c: devices and resources, live and persistent */
+int qemu_domain_attach_device(vireo_domain *dom, const char *xml, unsigned int flags);
+int qemu_domain_detach_device(vireo_domain *dom, const char *xml, unsigned int flags);
+int qemu_domain_update_device(vireo_domain *dom, const char *xml, unsigned int flags);
+int qemu_domain_set_vcpus(vireo_domain *dom, unsigned int nvcpus, unsigned int flags);
+int qemu_domain_get_vcpus_flags(vireo_domain *dom, unsigned int flags);
+int qemu_domain_set_memory(vireo_domain *dom, unsigned long memory, unsigned int flags);
+/* QEMU said DEVICE_DELETED (I/O thread, drv->lock held): finishes a
+ * pending detach (qemu_hotplug.c). */
+void qemu_hotplug_device_deleted(qemu_dom *dom, json_t *data);
+/* qemu_stats.c: statistics (never waiting on another domain's monitor) */
+int qemu_domain_memory_stats(vireo_domain *dom, vireo_domain_memory_stat *stats,
+                             unsigned int nr_stats, unsigned int flags);
+int qemu_domain_block_stats(vireo_domain *dom, const char *disk, vireo_typed_param **params,
+                            int *nparams, unsigned int flags);
+int qemu_domain_interface_stats(vireo_domain *dom, const char *device,
+                                vireo_interface_stats *stats);
+int qemu_domain_get_all_stats(vireo_conn *conn, vireo_domain **doms, unsigned int ndoms,
+                              unsigned int stats, vireo_domain_stats_record ***records,
+                              unsigned int flags);
+/* qemu_console.c */
+int qemu_domain_open_console(vireo_domain *dom, const char *dev_name, vireo_stream *st,
+                             unsigned int flags);
+/* dom stopped (without drv->lock): end its console session, if any,
+ * with the end of data. */
+void qemu_console_stop(qemu_dom *dom);
 
 /* ---- qemu_domain.c: objects, tables, definitions, config files ---- */
 qemu_dom *qemu_dom_new(qemu_drv *drv);
@@ -158,9 +196,16 @@ int qemu_job_begin(qemu_dom *dom, const char *job, int timeout_ms);
 void qemu_job_end(qemu_dom *dom);
 
 /* ---- qemu_lifecycle.c ---- */
-/* Start dom (job held): spawn QEMU paused, cont unless paused, status
- * file, events.  -1 with an error, nothing left behind. */
-int qemu_dom_start(qemu_dom *dom, unsigned int flags);
+/* Start dom (job held) running use (NULL: dom's own definition): spawn
+ * QEMU paused, cont unless paused, status file, events.  -1 with an
+ * error, nothing left behind. */
+int qemu_dom_start(qemu_dom *dom, const domain_def *use, unsigned int flags);
+/* Like qemu_dom_start, but QEMU loads its state from the migration
+ * stream read from fd (restore): -incoming defer, then qemu_save_incoming;
+ * def is the definition to run (NULL: dom's own).  State running with
+ * reason restored (or paused with VIREO_DOMAIN_START_PAUSED), event
+ * STARTED_RESTORED.  fd stays the caller's. */
+int qemu_dom_start_incoming(qemu_dom *dom, const domain_def *def, int fd, unsigned int flags);
 /* dom's process is gone (job held): free it, remove the status file,
  * shut off with reason, STOPPED event with detail; a transient domain
  * leaves the tables. */
@@ -168,16 +213,42 @@ void qemu_dom_stopped(qemu_dom *dom, int reason, int detail);
 /* Emit a lifecycle event of dom (with drv->lock). */
 void qemu_dom_emit(const qemu_dom *dom, int event, int detail);
 
+/* ---- qemu_save.c: state to files (also qemu_save.h) ---- */
+/* save_dir/NAME.save (caller frees). */
+char *qemu_managed_save_path(qemu_drv *drv, const char *name);
+/* Whether dom has a managed save image (with or without drv->lock). */
+bool qemu_managed_save_exists(const qemu_dom *dom);
+/* Start (job held, dom inactive) from its managed save image, removing
+ * the image once the guest runs; with VIREO_DOMAIN_START_FORCE_BOOT the image
+ * is discarded.  1 when there is no image to start from (boot it), 0
+ * when restored, -1 with an error. */
+int qemu_managed_save_start(qemu_dom *dom, unsigned int flags);
+/* Feed QEMU started with -incoming defer the migration stream from fd
+ * (getfd + migrate-incoming) and wait until it is loaded.  -1 with an
+ * error naming the domain. */
+int qemu_save_incoming(qemu_proc *proc, int fd, const char *name);
+
 /* ---- qemu_events.c: what QEMU tells, on the I/O thread ---- */
 void qemu_on_event(qmp *mon, const char *event, json_t *data, void *opaque);
 void qemu_on_exit(qemu_proc *p, int status, void *opaque);
 /* tasks run by drv->tasks */
-typedef enum { QEMU_TASK_EXITED, QEMU_TASK_AUTOSTART } qemu_task_kind;
+typedef enum {
+    QEMU_TASK_EXITED,       /* the process of run exited */
+    QEMU_TASK_AUTOSTART,
+    QEMU_TASK_ATTACH,       /* connect to the monitor of a status file's QEMU */
+    QEMU_TASK_RESTART,      /* on_poweroff/on_crash restart: reset in place */
+} qemu_task_kind;
 typedef struct qemu_task {
     qemu_task_kind kind;
     qemu_dom *dom;          /* a reference */
-    guint run;              /* the run that exited */
+    guint run;              /* the run it is about */
+    char *monitor;          /* ATTACH: the monitor socket (owned) */
 } qemu_task;
+/* Queue a task about dom's current run (with drv->lock); monitor: for
+ * ATTACH, else NULL. */
+void qemu_task_push(qemu_dom *dom, qemu_task_kind kind, const char *monitor);
+/* on_crash=coredump-*: dump the guest's memory to the dump folder (job held). */
+void qemu_crash_dump(qemu_dom *dom);
 void qemu_task_run(gpointer data, gpointer user_data);
 
 /* ---- qemu_status.c ---- */
@@ -185,8 +256,10 @@ char *qemu_dom_path(qemu_drv *drv, const char *dir, const char *name, const char
 /* Write dom's status file (job held, drv->lock not held). */
 int qemu_status_save(qemu_dom *dom);
 void qemu_status_remove(qemu_drv *drv, const char *name);
-/* At driver start: re-attach to every QEMU a status file names. */
+/* At driver start: take back every domain a status file names. */
 void qemu_status_load_all(qemu_drv *drv);
+/* The ATTACH task (job held from qemu_status_load_all). */
+void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor);
 /* At driver end: let go of every running QEMU without stopping it. */
 void qemu_status_detach_all(qemu_drv *drv);
 /* Queue the start of every autostart domain that is not running. */

@@ -70,12 +70,13 @@ vireo_domain *qemu_domain_lookup_by_id(vireo_conn *conn, int id)
 
 static bool qemu_list_match(const qemu_dom *dom, unsigned int flags)
 {
-    /* no managed save, snapshot or checkpoint is kept yet */
+    /* no snapshot or checkpoint is kept yet */
     domain_list_facts f = {
         .state = dom->state,
         .active = qemu_dom_active(dom),
         .persistent = dom->def != NULL,
         .autostart = dom->autostart,
+        .managed_save = qemu_managed_save_exists(dom),
     };
 
     return domain_list_match(&f, flags);
@@ -281,7 +282,46 @@ int qemu_domain_has_managed_save(vireo_domain *handle, unsigned int flags)
 
     if (!qemu_flags_ok(flags, 0, __func__))
         return -1;
-    /* managed save arrives with save/restore: none exists yet */
-    QEMU_READ(handle, dom, { ret = 0; });
+    /* a stat of save_dir/NAME.save: no job, no monitor */
+    QEMU_READ(handle, dom, { ret = qemu_managed_save_exists(dom); });
     return ret;
+}
+
+/* libvirt's taints that apply to a running domain, from its live
+ * definition and how QEMU runs; texts are libvirt's, so tools that look
+ * for them find them. */
+static void qemu_taints(const domain_def *live, GPtrArray *out)
+{
+    if (geteuid() == 0)
+        g_ptr_array_add(out, g_strdup("tainted: running with undesirable elevated privileges"));
+    if (live->cpu && g_strcmp0(live->cpu->mode, "host-passthrough") == 0)
+        g_ptr_array_add(out, g_strdup("tainted: potentially unsafe use of host CPU passthrough"));
+    for (guint i = 0; i < live->devices.disks->len; i++) {
+        const device_disk *d = live->devices.disks->pdata[i];
+
+        if (g_strcmp0(d->device, "cdrom") == 0 && g_strcmp0(d->type, "block") == 0) {
+            g_ptr_array_add(out, g_strdup("tainted: use of host cdrom passthrough"));
+            break;
+        }
+    }
+}
+
+int qemu_domain_get_messages(vireo_domain *handle, char ***msgs, unsigned int flags)
+{
+    g_autoptr(qemu_dom) dom = NULL;
+    GPtrArray *out;
+
+    if (!qemu_flags_ok(flags, VIREO_DOMAIN_MESSAGE_DEPRECATION | VIREO_DOMAIN_MESSAGE_TAINTING,
+                       __func__) ||
+        !(dom = qemu_dom_from_handle(handle)))
+        return -1;
+    out = g_ptr_array_new();
+    g_mutex_lock(&dom->drv->lock);
+    /* no flag means every kind; deprecations are not tracked yet */
+    if (dom->live && (!flags || (flags & VIREO_DOMAIN_MESSAGE_TAINTING)))
+        qemu_taints(dom->live, out);
+    g_mutex_unlock(&dom->drv->lock);
+    g_ptr_array_add(out, NULL);
+    *msgs = (char **)g_ptr_array_free(out, FALSE);
+    return (int)g_strv_length(*msgs);
 }

@@ -13,8 +13,10 @@
  * written from the I/O thread; a restarted driver trusts the file and
  * QEMU's next events.  A QEMU that exited while no driver watched is
  * marked shut off (reason unknown, event STOPPED_FAILED) and its files
- * removed; one still alive whose monitor cannot be reached is killed
- * (reason daemon, as libvirt does), so it never runs twice.
+ * removed.  One still alive is re-attached in the background, retrying
+ * while its monitor does not answer: libvirt kills such a guest, but a
+ * guest must not die because its manager restarted.  It never runs
+ * twice: its domain stays active, and start refuses an active domain.
  */
 #include <errno.h>
 #include <libxml/parser.h>
@@ -155,28 +157,19 @@ static qemu_dom *qemu_status_owner(qemu_drv *drv, const domain_def *live)
     return dom;
 }
 
-/* The QEMU of st is gone or unreachable: kill it if it still runs, remove
- * its files, shut its domain off. */
-static void qemu_status_lost(qemu_drv *drv, qemu_dom *dom, qemu_status *st)
+/* The QEMU of a status file is gone: remove its files, shut its domain
+ * off with reason and a STOPPED event with detail. */
+static void qemu_status_lost(qemu_drv *drv, qemu_dom *dom, const char *name, int reason,
+                             int detail)
 {
-    g_autofree char *pid_path = qemu_dom_path(drv, drv->run_dir, st->live->name, ".pid");
-    g_autofree char *pid_text = NULL;
-    int reason = VIREO_DOMAIN_SHUTOFF_UNKNOWN;
-
-    if (kill(st->pid, 0) == 0 && g_file_get_contents(pid_path, &pid_text, NULL, NULL) &&
-        strtol(pid_text, NULL, 10) == st->pid) {
-        log_warn("%s: QEMU (pid %d) runs but cannot be reached: killing it", st->live->name,
-                 (int)st->pid);
-        kill(st->pid, SIGKILL);
-        reason = VIREO_DOMAIN_SHUTOFF_DAEMON;
-    }
-    qemu_status_remove(drv, st->live->name);
+    qemu_status_remove(drv, name);
     g_mutex_lock(&drv->lock);
     dom->state = VIREO_DOMAIN_SHUTOFF;
     dom->reason = reason;
+    dom->pid = 0;
     if (dom->live)
         dom->live->id = -1;
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_STOPPED, VIREO_DOMAIN_EVENT_STOPPED_FAILED);
+    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_STOPPED, detail);
     if (dom->def)
         g_clear_pointer(&dom->live, domain_def_free);
     else
@@ -184,15 +177,26 @@ static void qemu_status_lost(qemu_drv *drv, qemu_dom *dom, qemu_status *st)
     g_mutex_unlock(&drv->lock);
 }
 
+/* Whether st's QEMU still runs: its pid is alive and its pid file names
+ * it (a reused pid belongs to someone else). */
+static bool qemu_status_alive(qemu_drv *drv, const char *name, pid_t pid)
+{
+    g_autofree char *pid_path = qemu_dom_path(drv, drv->run_dir, name, ".pid");
+    g_autofree char *pid_text = NULL;
+
+    return kill(pid, 0) == 0 && g_file_get_contents(pid_path, &pid_text, NULL, NULL) &&
+           strtol(pid_text, NULL, 10) == pid;
+}
+
+/* Take the domain of a status file back: its state from the file at
+ * once, the monitor connection in the background (QEMU_TASK_ATTACH), so
+ * a driver start never waits on a guest that does not answer. */
 static void qemu_status_load_one(qemu_drv *drv, const char *file)
 {
     g_autofree char *path = g_build_filename(drv->run_dir, file, NULL);
     g_autofree char *text = NULL;
-    g_autofree char *log_path = NULL;
-    g_autofree char *pid_path = NULL;
     g_autoptr(qemu_dom) dom = NULL;
     qemu_status st = { 0 };
-    qemu_proc *proc;
 
     if (!g_file_get_contents(path, &text, NULL, NULL) || qemu_status_parse(text, &st) < 0) {
         log_error("removing unreadable status file '%s'", path);
@@ -205,32 +209,86 @@ static void qemu_status_load_one(qemu_drv *drv, const char *file)
         qemu_status_clear(&st);
         return;
     }
-    log_path = qemu_dom_path(drv, drv->log_dir, st.live->name, ".log");
-    pid_path = qemu_dom_path(drv, drv->run_dir, st.live->name, ".pid");
-    /* without drv->lock: the monitor's callbacks take it */
-    proc = qemu_proc_attach(st.pid, log_path, st.monitor, pid_path, drv->ctx,
-                            QEMU_ATTACH_TIMEOUT_MS, qemu_on_event, qemu_on_exit, dom);
-    if (!proc) {
-        log_info("%s: QEMU (pid %d) is gone: %s", st.live->name, (int)st.pid,
-                 error_last() ? error_last()->message : "");
-        qemu_status_lost(drv, dom, &st);
+    if (!qemu_status_alive(drv, st.live->name, st.pid)) {
+        log_info("%s: QEMU (pid %d) exited while no driver watched", st.live->name,
+                 (int)st.pid);
+        qemu_status_lost(drv, dom, st.live->name, VIREO_DOMAIN_SHUTOFF_UNKNOWN,
+                         VIREO_DOMAIN_EVENT_STOPPED_FAILED);
         qemu_status_clear(&st);
         return;
     }
     g_mutex_lock(&drv->lock);
     domain_def_free(dom->live);
     dom->live = g_steal_pointer(&st.live);
-    dom->proc = proc;
-    dom->pid = proc->pid;
+    dom->pid = st.pid;
     dom->state = st.state;
     dom->reason = st.reason;
     dom->run = st.run;
     if (dom->live->id > drv->last_id)
         drv->last_id = dom->live->id;
-    log_info("%s: re-attached to QEMU (pid %d)", dom->live->name, (int)proc->pid);
+    /* the job from now: no call acts on it before the monitor is back */
+    dom->job = "attach";
+    qemu_task_push(dom, QEMU_TASK_ATTACH, st.monitor);
     g_mutex_unlock(&drv->lock);
     qemu_status_clear(&st);
 }
+
+/* The attach task (job "attach" held since the status file was read):
+ * connect to the monitor of the
+ * QEMU the status file named; retry while it runs but does not answer
+ * (stopped, or busy), since killing a guest because the daemon
+ * restarted would lose it.  A destroy meanwhile kills it by pid. */
+void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
+{
+    qemu_drv *drv = dom->drv;
+    g_autofree char *name = NULL;
+    g_autofree char *log_path = NULL;
+    g_autofree char *pid_path = NULL;
+    qemu_proc *proc = NULL;
+    bool destroying = false, closing = false;
+    pid_t pid;
+
+    g_mutex_lock(&drv->lock);
+    if (dom->run != run || !dom->live || dom->proc) {
+        g_mutex_unlock(&drv->lock);
+        return;
+    }
+    name = g_strdup(dom->live->name);
+    pid = dom->pid;
+    g_mutex_unlock(&drv->lock);
+    log_path = qemu_dom_path(drv, drv->log_dir, name, ".log");
+    pid_path = qemu_dom_path(drv, drv->run_dir, name, ".pid");
+    for (;;) {
+        /* without drv->lock: the monitor's callbacks take it */
+        proc = qemu_proc_attach(pid, log_path, monitor, pid_path, drv->ctx,
+                                QEMU_ATTACH_TIMEOUT_MS, qemu_on_event, qemu_on_exit, dom);
+        g_mutex_lock(&drv->lock);
+        if (proc)
+            dom->proc = proc;
+        destroying = dom->destroying;
+        closing = drv->closing;
+        g_mutex_unlock(&drv->lock);
+        if (proc) {
+            log_info("%s: re-attached to QEMU (pid %d)", name, (int)pid);
+            return;
+        }
+        if (destroying || closing || !qemu_status_alive(drv, name, pid))
+            break;
+        log_warn("%s: QEMU (pid %d) runs but its monitor does not answer (%s): retrying", name,
+                 (int)pid, error_last() ? error_last()->message : "?");
+        error_reset();
+        g_usleep(G_USEC_PER_SEC);
+    }
+    if (closing)
+        return;
+    if (destroying && qemu_status_alive(drv, name, pid))
+        kill(pid, SIGKILL);
+    qemu_status_lost(drv, dom, name,
+                     destroying ? VIREO_DOMAIN_SHUTOFF_DESTROYED : VIREO_DOMAIN_SHUTOFF_UNKNOWN,
+                     destroying ? VIREO_DOMAIN_EVENT_STOPPED_DESTROYED
+                                : VIREO_DOMAIN_EVENT_STOPPED_FAILED);
+}
+
 
 void qemu_status_load_all(qemu_drv *drv)
 {
@@ -276,14 +334,9 @@ void qemu_autostart_all(qemu_drv *drv)
     g_hash_table_iter_init(&it, drv->by_name);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
         qemu_dom *dom = value;
-        qemu_task *task;
 
-        if (!dom->def || !dom->autostart || qemu_dom_active(dom))
-            continue;
-        task = g_new0(qemu_task, 1);
-        task->kind = QEMU_TASK_AUTOSTART;
-        task->dom = qemu_dom_ref(dom);
-        g_thread_pool_push(drv->tasks, task, NULL);
+        if (dom->def && dom->autostart && !qemu_dom_active(dom))
+            qemu_task_push(dom, QEMU_TASK_AUTOSTART, NULL);
     }
     g_mutex_unlock(&drv->lock);
 }

@@ -12,6 +12,7 @@
 
 #include "drivers/event.h"
 #include "drivers/test/test_driver.h"
+#include "drivers/test/test_stats.h"
 #include "drivers/test/test_node.h"
 #include "util/error.h"
 
@@ -180,6 +181,8 @@ static const domain_driver test_domain_driver = {
     .is_persistent = test_domain_is_persistent,
     .is_updated = test_domain_is_updated,
     .has_managed_save = test_domain_has_managed_save,
+    .memory_stats = test_domain_memory_stats, .block_stats = test_domain_block_stats,
+    .interface_stats = test_domain_interface_stats, .get_all_stats = test_domain_get_all_stats,
     .event_register_any = test_event_register_any,
     .event_deregister_any = test_event_deregister_any,
 };
