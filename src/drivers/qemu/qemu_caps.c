@@ -391,6 +391,58 @@ static void cache_write(const char *path, const char *cache_dir, const char *bin
                  gerr ? gerr->message : g_strerror(errno));
 }
 
+/* The capabilities already read in this process, by binary path, valid
+ * while the binary's identity (inode, size, mtime) stays: every define
+ * and start asks, and reading the cache file each time would cost more
+ * than the rest of a define. */
+typedef struct caps_memo {
+    struct stat st;         /* the binary's, when caps were read */
+    qemu_caps *caps;        /* one reference */
+} caps_memo;
+
+static GMutex memo_lock;
+static GHashTable *memo;    /* memo_lock: binary path -> caps_memo * */
+
+static void caps_memo_free(gpointer p)
+{
+    caps_memo *m = p;
+
+    qemu_caps_unref(m->caps);
+    g_free(m);
+}
+
+static bool caps_same_binary(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static qemu_caps *caps_memo_get(const char *binary, const struct stat *st)
+{
+    qemu_caps *caps = NULL;
+    caps_memo *m;
+
+    g_mutex_lock(&memo_lock);
+    m = memo ? g_hash_table_lookup(memo, binary) : NULL;
+    if (m && caps_same_binary(&m->st, st))
+        caps = qemu_caps_ref(m->caps);
+    g_mutex_unlock(&memo_lock);
+    return caps;
+}
+
+static void caps_memo_put(const char *binary, const struct stat *st, qemu_caps *caps)
+{
+    caps_memo *m = g_new0(caps_memo, 1);
+
+    m->st = *st;
+    m->caps = qemu_caps_ref(caps);
+    g_mutex_lock(&memo_lock);
+    if (!memo)
+        memo = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, caps_memo_free);
+    g_hash_table_replace(memo, g_strdup(binary), m);
+    g_mutex_unlock(&memo_lock);
+}
+
 qemu_caps *qemu_caps_get(const char *binary, const char *cache_dir)
 {
     g_autofree char *path = NULL;
@@ -402,6 +454,8 @@ qemu_caps *qemu_caps_get(const char *binary, const char *cache_dir)
         error_report_system(VIREO_FROM_QEMU, errno, "Cannot find QEMU binary '%s'", binary);
         return NULL;
     }
+    if ((caps = caps_memo_get(binary, &st)))
+        return caps;
     if (cache_dir) {
         path = cache_path(binary, cache_dir);
         all = cache_read(path, binary, &st);
@@ -417,6 +471,7 @@ qemu_caps *qemu_caps_get(const char *binary, const char *cache_dir)
     }
     if (!(caps = caps_from_json(binary, all)))
         return NULL;
+    caps_memo_put(binary, &st, caps);
     log_info("'%s': QEMU %u.%u.%u, %u machine types, KVM %s", binary, caps->version / 1000000,
              caps->version / 1000 % 1000, caps->version % 1000, caps->machines->len,
              caps->kvm ? "usable" : "not usable (TCG)");

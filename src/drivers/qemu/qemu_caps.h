@@ -35,8 +35,10 @@ typedef struct qemu_caps {
     gint refs;              /* atomic; the last unref frees */
 } qemu_caps;
 
-/* The capabilities of binary, from cache_dir when the cache is fresh, else
- * probed (and cached).  New reference; NULL with an error. */
+/* The capabilities of binary: from memory when this process read them
+ * and the binary is unchanged (inode, size, mtime), else from cache_dir
+ * when the cache is fresh, else probed (and cached).  Shared and never
+ * changed once made.  New reference; NULL with an error. */
 qemu_caps *qemu_caps_get(const char *binary, const char *cache_dir);
 qemu_caps *qemu_caps_ref(qemu_caps *caps);
 /* An empty caps (one reference) for binary and arch, to be filled by hand
