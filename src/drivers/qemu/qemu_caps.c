@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -154,6 +155,38 @@ static json_t *probe_read(probe_io *io)
     }
 }
 
+/* Write all of text to the child's stdin.  A child that died closes the
+ * pipe: that must fail the probe, not raise SIGPIPE in the caller's
+ * process (a client embedding the library, or a test), so the signal is
+ * blocked for this thread during the write and a pending one consumed. */
+static bool probe_write(int fd, const char *text, size_t len)
+{
+    sigset_t pipe_set, old;
+    bool ok = true;
+
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    while (ok && len > 0) {
+        ssize_t n = write(fd, text, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        if (ok) {
+            text += n;
+            len -= (size_t)n;
+        }
+    }
+    if (!ok && errno == EPIPE) {
+        const struct timespec now = { 0, 0 };
+
+        sigtimedwait(&pipe_set, NULL, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
 /* Send one command and return its "return" value (new reference). */
 static json_t *probe_command(probe_io *io, const char *command, json_t *args)
 {
@@ -165,7 +198,7 @@ static json_t *probe_command(probe_io *io, const char *command, json_t *args)
     if (args)
         json_object_set_new(cmd, "arguments", args);
     text = json_dumps(cmd, JSON_COMPACT);
-    if (write(io->in_fd, text, strlen(text)) < 0 || write(io->in_fd, "\n", 1) < 0 ||
+    if (!probe_write(io->in_fd, text, strlen(text)) || !probe_write(io->in_fd, "\n", 1) ||
         !(reply = probe_read(io))) {
         error_report(VIREO_FROM_QEMU, VIREO_ERR_INTERNAL_ERROR,
                      "probing '%s': no answer to QMP command '%s'", io->binary, command);
