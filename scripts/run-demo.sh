@@ -66,6 +66,7 @@ Reach it with:
 
   $build/src/cli/vireo -c '$uri'     # interactive shell
   virsh -c '$uri'
+  $build/src/cli/vireo -c '$uri' console demo   # its serial console (leave with ^])
   tail -f .vireo/demo-serial.log           # what the guest prints on its serial console
 
 The test hypervisor is served too: 'test+unix:///default?socket=$sock'.
