@@ -518,6 +518,40 @@ static void test_transient(vireo_conn *conn)
     vireo_domain_free(dom);
 }
 
+/* Many definitions are read back in parallel at the next open, each one
+ * whole, none twice. */
+static void test_reload_many(void)
+{
+    enum { MANY = 150 };
+    vireo_conn *conn = vireo_conn_open(uri);
+    vireo_domain **doms = NULL;
+    int before, after, defined = 0;
+
+    before = conn ? vireo_conn_list_all_domains(conn, &doms, 0) : -1;
+    vireo_domain_list_free(doms);
+    for (int i = 0; conn && i < MANY; i++) {
+        g_autofree char *xml = g_strdup_printf(DOMAIN_XML("qemu", "many%03d", ""), i);
+        vireo_domain *d = vireo_domain_define_xml(conn, xml, 0);
+
+        defined += d != NULL;
+        if (d)
+            vireo_domain_free(d);
+    }
+    CHECK(defined == MANY, "define %d domains (%d)", MANY, defined);
+    vireo_conn_close(conn);
+    conn = vireo_conn_open(uri);
+    after = conn ? vireo_conn_list_all_domains(conn, &doms, 0) : -1;
+    CHECK(after == before + MANY, "the next open finds them all (%d + %d = %d)", before, MANY,
+          after);
+    for (int i = 0; doms && doms[i]; i++) {
+        if (g_str_has_prefix(vireo_domain_get_name(doms[i]), "many"))
+            vireo_domain_undefine(doms[i], 0);
+    }
+    vireo_domain_list_free(doms);
+    if (conn)
+        vireo_conn_close(conn);
+}
+
 /* Close every connection: the guest keeps running; a new one re-attaches. */
 static void test_reattach(void)
 {
@@ -590,6 +624,7 @@ int main(void)
     test_outside_exit(conn);
     test_transient(conn);
     CHECK(vireo_conn_close(conn) == 0, "close");
+    test_reload_many();
     test_reattach();
     kill_root_pids();
     {

@@ -4,6 +4,7 @@
  * persistent configuration files, define and undefine.
  */
 #include <errno.h>
+#include <libxml/parser.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -299,42 +300,90 @@ int qemu_autostart_link(qemu_drv *drv, const char *name, bool on)
 }
 
 /* One definition file, as written by qemu_config_save. */
-static void qemu_config_load_one(qemu_drv *drv, const char *file)
+/* One config file, read and parsed by a loader thread. */
+typedef struct config_job {
+    char *path;             /* owned */
+    domain_def *def;        /* owned; NULL when unreadable */
+} config_job;
+
+static void config_job_free(gpointer p)
 {
-    g_autofree char *path = g_build_filename(drv->config_dir, file, NULL);
+    config_job *j = p;
+
+    g_free(j->path);
+    domain_def_free(j->def);
+    g_free(j);
+}
+
+static void config_job_parse(gpointer data, gpointer user)
+{
+    config_job *j = data;
     g_autofree char *xml = NULL;
+
+    (void)user;
+    error_reset();
+    if (!g_file_get_contents(j->path, &xml, NULL, NULL) || !(j->def = domain_def_parse(xml, 0)))
+        log_error("skipping config '%s': %s", j->path,
+                  error_last() ? error_last()->message : "unreadable");
+    error_reset();
+}
+
+/* Put a parsed config in the tables (drv->lock held). */
+static void qemu_config_add(qemu_drv *drv, config_job *j)
+{
     g_autofree char *link = NULL;
-    g_autoptr(domain_def) def = NULL;
     qemu_dom *found;
     qemu_dom *dom;
 
-    if (!g_file_get_contents(path, &xml, NULL, NULL) || !(def = domain_def_parse(xml, 0))) {
-        log_error("skipping config '%s': %s", path,
-                  error_last() ? error_last()->message : "unreadable");
+    if (qemu_drv_check_clash(drv, j->def, &found) < 0 || found) {
+        log_error("skipping config '%s': its name or UUID is taken", j->path);
+        error_reset();
         return;
     }
-    if (qemu_drv_check_clash(drv, def, &found) < 0 || found) {
-        log_error("skipping config '%s': its name or UUID is taken", path);
-        return;
-    }
-    link = qemu_dom_path(drv, drv->autostart_dir, def->name, ".xml");
+    link = qemu_dom_path(drv, drv->autostart_dir, j->def->name, ".xml");
     dom = qemu_dom_new(drv);
-    dom->def = g_steal_pointer(&def);
+    dom->def = g_steal_pointer(&j->def);
     dom->autostart = g_file_test(link, G_FILE_TEST_EXISTS);
     qemu_drv_add(drv, dom);
 }
 
+/* Parsing is most of a start with many domains defined: the files are
+ * parsed on every CPU, then added in the folder's order. */
 void qemu_config_load_all(qemu_drv *drv)
 {
     g_autoptr(GDir) dir = g_dir_open(drv->config_dir, 0, NULL);
+    g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(config_job_free);
+    GThreadPool *pool = NULL;
     const char *file;
 
     if (!dir)
         return;
-    g_mutex_lock(&drv->lock);
     while ((file = g_dir_read_name(dir))) {
-        if (g_str_has_suffix(file, ".xml"))
-            qemu_config_load_one(drv, file);
+        config_job *j;
+
+        if (!g_str_has_suffix(file, ".xml"))
+            continue;
+        j = g_new0(config_job, 1);
+        j->path = g_build_filename(drv->config_dir, file, NULL);
+        g_ptr_array_add(jobs, j);
+    }
+    if (jobs->len > 64 && g_get_num_processors() > 1) {
+        xmlInitParser(); /* once, before the threads use libxml2 */
+        pool = g_thread_pool_new(config_job_parse, NULL, (gint)g_get_num_processors(), TRUE,
+                                 NULL);
+    }
+    for (guint i = 0; i < jobs->len; i++) {
+        if (!pool || !g_thread_pool_push(pool, jobs->pdata[i], NULL))
+            config_job_parse(jobs->pdata[i], NULL);
+    }
+    if (pool)
+        g_thread_pool_free(pool, FALSE, TRUE);
+    g_mutex_lock(&drv->lock);
+    for (guint i = 0; i < jobs->len; i++) {
+        config_job *j = jobs->pdata[i];
+
+        if (j->def)
+            qemu_config_add(drv, j);
     }
     g_mutex_unlock(&drv->lock);
 }
