@@ -198,7 +198,9 @@ static int client_read_some(daemon_client *c, const char **why)
 
 static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
 {
-    daemon_client *c = opaque;
+    /* a call run here (worker.c) may write its reply and find the peer
+     * gone: the disconnect must not free c under this loop */
+    g_autoptr(daemon_client) c = client_ref(opaque);
     size_t budget = CLIENT_READ_BUDGET;
     const char *why = NULL;
 

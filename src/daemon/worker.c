@@ -5,7 +5,8 @@
  * demands (an open connection, a read-write socket), decode the
  * arguments, run it, and queue the REPLY (or an ERROR reply built from
  * the thread's error) with the call's serial.  Calls of one client run
- * side by side; replies go out in the order they finish.
+ * side by side; replies go out in the order they finish.  Calls that only
+ * read memory (read-only, high priority) run on the main loop instead.
  */
 #include <string.h>
 
@@ -115,6 +116,13 @@ void worker_submit(daemon_client *c, const rpc_header *hdr, GByteArray *pkt)
     job->hdr = *hdr;
     job->pkt = pkt;
     client_call_started(c);
+    /* A call that only reads what is in memory (lookups, info, XML,
+     * lists) runs here on the main loop, its reply written at once: two
+     * thread hand-overs would cost more than the call itself. */
+    if (proc && proc->read_only && proc->high_priority && proc->needs_conn) {
+        worker_run_job(job, NULL);
+        return;
+    }
     g_thread_pool_push(pool, job, NULL);
 }
 
