@@ -476,6 +476,25 @@ static void caps_memo_put(const char *binary, const struct stat *st, qemu_caps *
     g_mutex_unlock(&memo_lock);
 }
 
+void qemu_caps_warm(const char *binary, const char *cache_dir)
+{
+    g_autofree char *path = cache_path(binary, cache_dir);
+    g_autoptr(json_t) all = NULL;
+    qemu_caps *caps = NULL;
+    struct stat st;
+
+    if (stat(binary, &st) < 0 || (caps = caps_memo_get(binary, &st))) {
+        g_clear_pointer(&caps, qemu_caps_unref);
+        return;
+    }
+    if (!(all = cache_read(path, binary, &st)) || !(caps = caps_from_json(binary, all))) {
+        error_reset();
+        return;
+    }
+    caps_memo_put(binary, &st, caps);
+    qemu_caps_unref(caps);
+}
+
 qemu_caps *qemu_caps_get(const char *binary, const char *cache_dir)
 {
     g_autofree char *path = NULL;

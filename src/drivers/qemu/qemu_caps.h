@@ -40,6 +40,9 @@ typedef struct qemu_caps {
  * when the cache is fresh, else probed (and cached).  Shared and never
  * changed once made.  New reference; NULL with an error. */
 qemu_caps *qemu_caps_get(const char *binary, const char *cache_dir);
+/* Read binary's capabilities into memory when cache_dir has them fresh;
+ * never probes (a driver start calls it in the background). */
+void qemu_caps_warm(const char *binary, const char *cache_dir);
 qemu_caps *qemu_caps_ref(qemu_caps *caps);
 /* An empty caps (one reference) for binary and arch, to be filled by hand
  * (tests build fixed capabilities this way, without probing). */

@@ -328,8 +328,9 @@ static void config_job_parse(gpointer data, gpointer user)
     error_reset();
 }
 
-/* Put a parsed config in the tables (drv->lock held). */
-static void qemu_config_add(qemu_drv *drv, config_job *j)
+/* Put a parsed config in the tables (drv->lock held); autostart: the
+ * names of the autostart folder's links. */
+static void qemu_config_add(qemu_drv *drv, config_job *j, GHashTable *autostart)
 {
     g_autofree char *link = NULL;
     qemu_dom *found;
@@ -340,11 +341,23 @@ static void qemu_config_add(qemu_drv *drv, config_job *j)
         error_reset();
         return;
     }
-    link = qemu_dom_path(drv, drv->autostart_dir, j->def->name, ".xml");
+    link = g_strconcat(j->def->name, ".xml", NULL);
     dom = qemu_dom_new(drv);
     dom->def = g_steal_pointer(&j->def);
-    dom->autostart = g_file_test(link, G_FILE_TEST_EXISTS);
+    dom->autostart = g_hash_table_contains(autostart, link);
     qemu_drv_add(drv, dom);
+}
+
+/* The file names in dir (one read of the folder, not a stat per domain). */
+static GHashTable *qemu_dir_names(const char *dir)
+{
+    GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *file;
+
+    while (d && (file = g_dir_read_name(d)))
+        g_hash_table_add(names, g_strdup(file));
+    return names;
 }
 
 /* Parsing is most of a start with many domains defined: the files are
@@ -353,6 +366,7 @@ void qemu_config_load_all(qemu_drv *drv)
 {
     g_autoptr(GDir) dir = g_dir_open(drv->config_dir, 0, NULL);
     g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(config_job_free);
+    g_autoptr(GHashTable) autostart = NULL;
     GThreadPool *pool = NULL;
     const char *file;
 
@@ -378,12 +392,13 @@ void qemu_config_load_all(qemu_drv *drv)
     }
     if (pool)
         g_thread_pool_free(pool, FALSE, TRUE);
+    autostart = qemu_dir_names(drv->autostart_dir);
     g_mutex_lock(&drv->lock);
     for (guint i = 0; i < jobs->len; i++) {
         config_job *j = jobs->pdata[i];
 
         if (j->def)
-            qemu_config_add(drv, j);
+            qemu_config_add(drv, j, autostart);
     }
     g_mutex_unlock(&drv->lock);
 }

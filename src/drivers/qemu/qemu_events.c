@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "drivers/event.h"
+#include "drivers/qemu/qemu_caps.h"
 #include "drivers/qemu/qemu_priv.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -247,12 +248,23 @@ void qemu_task_push(qemu_dom *dom, qemu_task_kind kind, const char *monitor)
     g_thread_pool_push(dom->drv->tasks, task, NULL);
 }
 
+void qemu_task_push_caps(qemu_drv *drv)
+{
+    qemu_task *task = g_new0(qemu_task, 1);
+
+    task->kind = QEMU_TASK_CAPS;
+    g_thread_pool_push(drv->tasks, task, NULL);
+}
+
 void qemu_task_run(gpointer data, gpointer user_data)
 {
     qemu_task *task = data;
+    qemu_drv *drv = user_data;
 
-    (void)user_data;
     switch (task->kind) {
+    case QEMU_TASK_CAPS:
+        qemu_caps_warm(QEMU_EMULATOR_DEFAULT, drv->cache_dir);
+        break;
     case QEMU_TASK_EXITED:
         qemu_task_exited(task->dom, task->run);
         break;
@@ -269,7 +281,8 @@ void qemu_task_run(gpointer data, gpointer user_data)
         break;
     }
     error_reset();
-    qemu_dom_unref(task->dom);
+    if (task->dom)
+        qemu_dom_unref(task->dom);
     g_free(task->monitor);
     g_free(task);
 }

@@ -237,6 +237,7 @@ typedef enum {
     QEMU_TASK_AUTOSTART,
     QEMU_TASK_ATTACH,       /* connect to the monitor of a status file's QEMU */
     QEMU_TASK_RESTART,      /* on_poweroff/on_crash restart: reset in place */
+    QEMU_TASK_CAPS,         /* warm the default emulator's capabilities (no dom) */
 } qemu_task_kind;
 typedef struct qemu_task {
     qemu_task_kind kind;
@@ -247,6 +248,10 @@ typedef struct qemu_task {
 /* Queue a task about dom's current run (with drv->lock); monitor: for
  * ATTACH, else NULL. */
 void qemu_task_push(qemu_dom *dom, qemu_task_kind kind, const char *monitor);
+/* Read the default emulator's cached capabilities in the background, so
+ * the first call that needs them (a client's getVersion) finds them
+ * ready; a cold cache is left to that call. */
+void qemu_task_push_caps(qemu_drv *drv);
 /* on_crash=coredump-*: dump the guest's memory to the dump folder (job held). */
 void qemu_crash_dump(qemu_dom *dom);
 void qemu_task_run(gpointer data, gpointer user_data);
