@@ -5,6 +5,9 @@
 #                          ASan+UBSan build (build-asan/)
 #   make test SANITIZE=1   the suite on the ASan+UBSan build only
 #   make test SANITIZE=0   the suite on the plain build only
+#   make bench             vireod against Debian's libvirtd, side by side
+#                          (bench/README.md); results in bench/results/
+#   make bench QUICK=1     every workload once, small sizes (a few minutes)
 
 SANITIZE ?=
 ASAN_OPTS := -Db_sanitize=address,undefined -Db_lundef=false
@@ -17,7 +20,7 @@ else
 TEST_BUILDS := build build-asan
 endif
 
-.PHONY: all deps build build-asan test run clean
+.PHONY: all deps build build-asan test run bench clean
 
 all: build
 
@@ -44,5 +47,17 @@ test: deps $(TEST_BUILDS)
 run: deps build
 	@scripts/run-demo.sh build
 
+bench: deps build
+	@/usr/bin/python3 bench/run.py --build build $(if $(filter 1,$(QUICK)),--quick)
+
 clean:
 	rm -rf build build-asan .vireo
+
+# make bench-profile WORKLOAD=rpc [TOOL=callgrind] [FULL=1]: one bench
+# workload on vireod alone under perf (or callgrind); prints the top
+# functions and where the profile is (.vireo/profile/)
+WORKLOAD ?= rpc
+TOOL ?= perf
+.PHONY: bench-profile
+bench-profile: deps build
+	@bench/profile $(WORKLOAD) --tool $(TOOL) $(if $(filter 1,$(FULL)),--full)

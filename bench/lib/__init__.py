@@ -1,0 +1,1 @@
+"""The bench harness library: targets, measurements, reports."""
