@@ -119,11 +119,11 @@ def _why(summary: dict, reason) -> dict:
 
 
 def ratio(better: str, lv, vr):
-    if lv is None or vr is None:
+    # a ratio of a difference that can reach zero or below (start over QEMU
+    # by hand) means nothing: shown as "-", the goal table reads the value
+    if lv is None or vr is None or lv <= 0 or vr <= 0:
         return None
     a, b = (lv, vr) if better == "lower" else (vr, lv)
-    if b == 0:
-        return None
     return a / b
 
 
