@@ -491,8 +491,8 @@ static void qemu_run_state_record(qemu_dom *dom, int from, int to, int reason, i
         dom->reason = reason;
         qemu_dom_emit(dom, event, detail);
     }
+    qemu_status_save_later(dom);
     g_mutex_unlock(&dom->drv->lock);
-    qemu_status_save(dom);
     qemu_job_end(dom);
 }
 

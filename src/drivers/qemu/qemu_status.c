@@ -9,9 +9,11 @@
  *     <domain type='kvm' id='3'> ...the live definition... </domain>
  *   </domstatus>
  *
- * States changed by QEMU's own events (a guest pausing itself) are not
- * written from the I/O thread; a restarted driver trusts the file and
- * QEMU's next events.  A QEMU that exited while no driver watched is
+ * What a start or a device change writes is written before the call
+ * answers.  A change of run state only (suspend, resume, a restart in
+ * place) is written by a task just after, and one QEMU makes itself (a
+ * guest pausing) not at all: a re-attaching driver asks QEMU whether its
+ * vCPUs run (query-status) rather than trust the file for that.  A QEMU that exited while no driver watched is
  * marked shut off (reason unknown, event STOPPED_FAILED) and its files
  * removed.  One still alive is re-attached in the background, retrying
  * while its monitor does not answer: libvirt kills such a guest, but a
@@ -19,6 +21,7 @@
  * twice: its domain stays active, and start refuses an active domain.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <signal.h>
@@ -60,6 +63,14 @@ int qemu_status_save(qemu_dom *dom)
     if (!path || !xml)
         return path ? -1 : 0;
     return file_write_atomic(path, out->str, out->len, 0600, VIREO_FROM_QEMU);
+}
+
+void qemu_status_save_later(qemu_dom *dom)
+{
+    if (dom->status_pending)
+        return;
+    dom->status_pending = true;
+    qemu_task_push(dom, QEMU_TASK_STATUS, NULL);
 }
 
 void qemu_status_remove(qemu_drv *drv, const char *name)
@@ -233,6 +244,39 @@ static void qemu_status_load_one(qemu_drv *drv, const char *file)
     qemu_status_clear(&st);
 }
 
+/* A run state change is written to the status file after it happens
+ * (qemu_status_save_later): a daemon killed in between finds the old
+ * one, so at re-attach QEMU says whether its vCPUs run. */
+static void qemu_status_sync_run_state(qemu_dom *dom, qemu_proc *proc)
+{
+    json_t *st = qmp_call(proc->mon, "query-status", NULL, QEMU_MONITOR_TIMEOUT_MS);
+    bool running, changed = false;
+
+    if (!st || !json_is_boolean(json_object_get(st, "running"))) {
+        json_decref(st);
+        error_reset();
+        return;
+    }
+    running = json_is_true(json_object_get(st, "running"));
+    json_decref(st);
+    g_mutex_lock(&dom->drv->lock);
+    if (running && dom->state == VIREO_DOMAIN_PAUSED) {
+        dom->state = VIREO_DOMAIN_RUNNING;
+        dom->reason = VIREO_DOMAIN_RUNNING_UNPAUSED;
+        changed = true;
+    } else if (!running && dom->state == VIREO_DOMAIN_RUNNING) {
+        dom->state = VIREO_DOMAIN_PAUSED;
+        dom->reason = VIREO_DOMAIN_PAUSED_UNKNOWN;
+        changed = true;
+    }
+    g_mutex_unlock(&dom->drv->lock);
+    if (changed) {
+        log_info("%s: QEMU's run state differs from the status file: now %s",
+                 qemu_dom_current(dom)->name, running ? "running" : "paused");
+        qemu_status_save(dom);
+    }
+}
+
 /* The attach task (job "attach" held since the status file was read):
  * connect to the monitor of the
  * QEMU the status file named; retry while it runs but does not answer
@@ -270,6 +314,7 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
         g_mutex_unlock(&drv->lock);
         if (proc) {
             log_info("%s: re-attached to QEMU (pid %d)", name, (int)pid);
+            qemu_status_sync_run_state(dom, proc);
             return;
         }
         if (destroying || closing || !qemu_status_alive(drv, name, pid))
