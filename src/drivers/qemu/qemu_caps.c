@@ -347,7 +347,7 @@ static void caps_fill_cpus(qemu_caps *caps, json_t *cpus)
     g_ptr_array_sort(caps->cpu_models_other, str_cmp);
 }
 
-static qemu_caps *caps_from_json(const char *binary, json_t *all)
+static qemu_caps *caps_from_json(const char *binary, json_t *all, const char *cache_dir)
 {
     json_t *ver = json_object_get(json_object_get(all, "version"), "qemu");
     const char *arch = json_string_value(json_object_get(json_object_get(all, "target"), "arch"));
@@ -375,7 +375,7 @@ static qemu_caps *caps_from_json(const char *binary, json_t *all)
     }
     /* KVM: QEMU must have it and the host must actually run guest code */
     caps->kvm = json_is_true(json_object_get(json_object_get(all, "kvm"), "present")) &&
-                qemu_kvm_probe();
+                qemu_kvm_probe_cached(cache_dir);
     return g_steal_pointer(&caps);
 }
 
@@ -487,7 +487,7 @@ void qemu_caps_warm(const char *binary, const char *cache_dir)
         g_clear_pointer(&caps, qemu_caps_unref);
         return;
     }
-    if (!(all = cache_read(path, binary, &st)) || !(caps = caps_from_json(binary, all))) {
+    if (!(all = cache_read(path, binary, &st)) || !(caps = caps_from_json(binary, all, cache_dir))) {
         error_reset();
         return;
     }
@@ -521,7 +521,7 @@ qemu_caps *qemu_caps_get(const char *binary, const char *cache_dir)
         if (path)
             cache_write(path, cache_dir, binary, &st, all);
     }
-    if (!(caps = caps_from_json(binary, all)))
+    if (!(caps = caps_from_json(binary, all, cache_dir)))
         return NULL;
     caps_memo_put(binary, &st, caps);
     log_info("'%s': QEMU %u.%u.%u, %u machine types, KVM %s", binary, caps->version / 1000000,

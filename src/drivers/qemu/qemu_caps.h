@@ -64,6 +64,9 @@ const qemu_machine *qemu_caps_machine(const qemu_caps *caps, const char *name);
  * few real-mode instructions that end in an I/O exit with a known value,
  * and checks it.  Decided once per process. */
 bool qemu_kvm_probe(void);
+/* The same, remembered in cache_dir for this boot and this /dev/kvm, so
+ * a daemon start does not fork the probe again (NULL: qemu_kvm_probe). */
+bool qemu_kvm_probe_cached(const char *cache_dir);
 
 /* Host capabilities XML (libvirt's format) for the binaries found, and
  * domain capabilities XML for one (domcapabilities).  Caller frees. */

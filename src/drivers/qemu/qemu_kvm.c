@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -237,4 +238,40 @@ bool qemu_kvm_probe(void)
     static GOnce once = G_ONCE_INIT;
 
     return GPOINTER_TO_INT(g_once(&once, kvm_probe_once, NULL)) != 0;
+}
+
+/* What the verdict depends on: this boot of the kernel and this /dev/kvm
+ * (a module loaded later makes a new node).  NULL without /dev/kvm. */
+static char *kvm_verdict_key(void)
+{
+    g_autofree char *boot = NULL;
+    struct stat st;
+
+    if (stat("/dev/kvm", &st) < 0 ||
+        !g_file_get_contents("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
+        return NULL;
+    return g_strdup_printf("%s %lu %lld", g_strstrip(boot), (unsigned long)st.st_ino,
+                           (long long)st.st_ctime);
+}
+
+bool qemu_kvm_probe_cached(const char *cache_dir)
+{
+    g_autofree char *key = kvm_verdict_key();
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *fresh = NULL;
+    bool usable;
+
+    if (!key || !cache_dir)
+        return qemu_kvm_probe();
+    path = g_build_filename(cache_dir, "kvm-verdict", NULL);
+    if (g_file_get_contents(path, &text, NULL, NULL) && g_str_has_prefix(text, key) &&
+        text[strlen(key)] == ' ')
+        return strcmp(text + strlen(key) + 1, "usable\n") == 0;
+    usable = qemu_kvm_probe();
+    fresh = g_strdup_printf("%s %s\n", key, usable ? "usable" : "unusable");
+    if (g_mkdir_with_parents(cache_dir, 0755) < 0 ||
+        !g_file_set_contents(path, fresh, -1, NULL))
+        log_warn("cannot write the KVM verdict to '%s'", path);
+    return usable;
 }
