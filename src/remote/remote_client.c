@@ -503,6 +503,16 @@ int remote_client_call(remote_client *client, rpc_header *hdr, GByteArray *pkt,
     return remote_client_call_stream(client, hdr, pkt, reply_hdr, reply, NULL, NULL, NULL);
 }
 
+/* Why a call cannot go out: the reason the connection died, or that it
+ * was closed (client->lock held). */
+static void client_closed_error(remote_client *client)
+{
+    if (client->dead)
+        client_error_set(client->dead);
+    else
+        error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
+}
+
 int remote_client_call_stream(remote_client *client, rpc_header *hdr, GByteArray *pkt,
                               rpc_header *reply_hdr, GByteArray **reply,
                               remote_client_stream_fn fn, void *opaque,
@@ -541,10 +551,7 @@ int remote_client_call_stream(remote_client *client, rpc_header *hdr, GByteArray
         g_hash_table_remove(client->calls, GUINT_TO_POINTER(serial));
         if (fn)
             g_hash_table_remove(client->streams, GUINT_TO_POINTER(serial));
-        if (client->dead)
-            client_error_set(client->dead);
-        else
-            error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
+        client_closed_error(client);
         g_mutex_unlock(&client->lock);
         return -1;
     }
@@ -573,10 +580,7 @@ int remote_client_send(remote_client *client, GByteArray *pkt)
 
     g_mutex_lock(&client->lock);
     if (client->dead || client->quit) {
-        if (client->dead)
-            client_error_set(client->dead);
-        else
-            error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
+        client_closed_error(client);
         g_mutex_unlock(&client->lock);
         return -1;
     }
