@@ -294,6 +294,10 @@ void devices_clear(domain_devices *devs);
  * machine is the os machine type (pc, q35, microvm, NULL). */
 int devices_assign_addresses(domain_devices *devs, const char *machine);
 
+/* The index of a disk target name (vda -> 0, sdab -> 27), -1 if malformed
+ * (device_disk.c; drivers name disks' devices by it). */
+int dev_disk_name_index(const char *name);
+
 /* ---- device_one.c: one device given alone (attach, detach, update) ---- */
 typedef enum { DEVICE_ONE_DISK, DEVICE_ONE_INTERFACE } device_one_kind;
 typedef struct device_one {

@@ -45,8 +45,6 @@ void dev_controller_insert(GPtrArray *controllers, device_controller *ctrl);
  * one exists; returns the existing or new one. */
 device_controller *dev_controller_ensure(domain_devices *devs, const char *type, int index,
                                          const char *model);
-/* The index of a disk target name (vda -> 0, sdab -> 27), -1 if malformed. */
-int dev_disk_name_index(const char *name);
 /* Give a sata/scsi/ide/fdc disk without an address its drive address. */
 void dev_disk_assign_drive(device_disk *disk);
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_caps.h"
+#include "drivers/qemu/qemu_json.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -32,7 +33,6 @@
 
 static gint caps_probes;
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 unsigned int qemu_caps_probe_count(void)
 {

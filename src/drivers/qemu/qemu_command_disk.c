@@ -182,28 +182,13 @@ int qcmd_controllers(qcmd *q)
 
 /* ---- disks ---- */
 
-/* vda -> 0, vdb -> 1, vdaa -> 26: the letters after the two-letter prefix. */
-static int disk_index(const char *dev)
-{
-    const char *p = dev;
-    int idx = 0;
-
-    if (g_str_has_prefix(p, "xvd"))
-        p += 3;
-    else if (strlen(p) > 2)
-        p += 2;
-    for (; *p >= 'a' && *p <= 'z'; p++)
-        idx = idx * 26 + (*p - 'a' + 1);
-    return idx - 1;
-}
-
 static char *disk_alias(const device_disk *d)
 {
     const device_address *a = &d->info.addr;
     const char *bus = d->target_bus ? d->target_bus : "";
 
     if (strcmp(bus, "virtio") == 0)
-        return g_strdup_printf("virtio-disk%d", disk_index(d->target_dev));
+        return g_strdup_printf("virtio-disk%d", dev_disk_name_index(d->target_dev));
     if (strcmp(bus, "scsi") == 0)
         return g_strdup_printf("scsi%u-%u-%u-%u", a->controller, a->bus, a->target, a->unit);
     if (strcmp(bus, "fdc") == 0)

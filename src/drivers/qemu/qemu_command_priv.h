@@ -16,9 +16,9 @@
 #include <jansson.h>
 
 #include "drivers/qemu/qemu_command.h"
+#include "drivers/qemu/qemu_json.h"
 #include "util/error.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 typedef enum { QCMD_PC, QCMD_Q35, QCMD_MICROVM } qcmd_machine_kind;
 

@@ -7,13 +7,13 @@
 #define VIREO_QEMU_HOTPLUG_H
 
 #include "drivers/qemu/qemu_caps.h"
+#include "drivers/qemu/qemu_json.h"
 #include "drivers/qemu/qemu_priv.h"
 
 /* libvirt waits this long for DEVICE_DELETED before it calls a detach
  * "in progress" and lets the event finish it. */
 #define QEMU_UNPLUG_WAIT_MS 5000
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 /* One changing call in progress.  Made by hp_begin, released by hp_end. */
 typedef struct hp_op {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "drivers/driver_common.h"
+#include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qemu_priv.h"
 #include "util/error.h"
 
@@ -240,24 +241,6 @@ static void qstats_net_free(gpointer p)
     g_free(n);
 }
 
-/* libvirt's alias of a disk, as the command line names its -device. */
-static char *qstats_disk_alias(const device_disk *d)
-{
-    const device_address *a = &d->info.addr;
-    const char *bus = d->target_bus ? d->target_bus : "";
-    const char *p = d->target_dev ? d->target_dev : "";
-    int idx = 0;
-
-    if (strcmp(bus, "virtio") == 0) {
-        for (p += 2; *p >= 'a' && *p <= 'z'; p++)
-            idx = idx * 26 + (*p - 'a' + 1);
-        return g_strdup_printf("virtio-disk%d", idx - 1);
-    }
-    if (strcmp(bus, "scsi") == 0)
-        return g_strdup_printf("scsi%u-%u-%u-%u", a->controller, a->bus, a->target, a->unit);
-    return g_strdup_printf("%s%u-%u-%u", bus, a->controller, a->bus, a->unit);
-}
-
 /* Copy what the statistics need from dom (drv->lock held). */
 static void qstats_copy_def(qstats_dom *s, const qemu_dom *dom)
 {
@@ -277,7 +260,7 @@ static void qstats_copy_def(qstats_dom *s, const qemu_dom *dom)
 
         c->target = g_strdup(d->target_dev);
         c->path = g_strdup(d->source_file ? d->source_file : d->source_dev);
-        c->alias = qstats_disk_alias(d);
+        c->alias = qemu_command_disk_alias(d);
         c->qcow2 = g_strcmp0(d->driver_type, "qcow2") == 0;
         g_ptr_array_add(s->disks, c);
     }
