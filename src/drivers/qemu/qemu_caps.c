@@ -23,6 +23,7 @@
 #include "drivers/qemu/qemu_caps.h"
 #include "drivers/qemu/qemu_json.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/log.h"
 
 #define LOG_CATEGORY "qemu.caps"
@@ -410,7 +411,6 @@ static void cache_write(const char *path, const char *cache_dir, const char *bin
                         const struct stat *st, json_t *all)
 {
     g_autofree char *text = NULL;
-    g_autoptr(GError) gerr = NULL;
 
     json_object_set_new(all, "format", json_integer(CAPS_CACHE_FORMAT));
     json_object_set_new(all, "binary", json_string(binary));
@@ -419,9 +419,11 @@ static void cache_write(const char *path, const char *cache_dir, const char *bin
                         json_integer((json_int_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec));
     text = json_dumps(all, JSON_COMPACT | JSON_SORT_KEYS);
     if (g_mkdir_with_parents(cache_dir, 0755) < 0 ||
-        !g_file_set_contents(path, text, -1, &gerr))
+        file_write_atomic(path, text, strlen(text), 0644, VIREO_FROM_QEMU) < 0) {
         log_warn("cannot write capabilities cache '%s': %s", path,
-                 gerr ? gerr->message : g_strerror(errno));
+                 error_last() ? error_last()->message : g_strerror(errno));
+        error_reset();
+    }
 }
 
 /* The capabilities already read in this process, by binary path, valid

@@ -274,12 +274,11 @@ int qemu_config_remove(qemu_drv *drv, const char *name)
 {
     g_autofree char *path = qemu_dom_path(drv, drv->config_dir, name, ".xml");
 
-    qemu_autostart_link(drv, name, false);
-    if (unlink(path) < 0 && errno != ENOENT) {
-        error_report_system(VIREO_FROM_QEMU, errno, "cannot remove config %s", path);
+    /* the link first: a crash in between leaves a definition without
+     * autostart, never an autostart link to nothing */
+    if (qemu_autostart_link(drv, name, false) < 0)
         return -1;
-    }
-    return 0;
+    return file_remove_durable(path, VIREO_FROM_QEMU);
 }
 
 int qemu_autostart_link(qemu_drv *drv, const char *name, bool on)
@@ -287,19 +286,11 @@ int qemu_autostart_link(qemu_drv *drv, const char *name, bool on)
     g_autofree char *link = qemu_dom_path(drv, drv->autostart_dir, name, ".xml");
     g_autofree char *target = qemu_dom_path(drv, drv->config_dir, name, ".xml");
 
-    if (unlink(link) < 0 && errno != ENOENT) {
-        error_report_system(VIREO_FROM_QEMU, errno, "Failed to delete symlink '%s'", link);
-        return -1;
-    }
-    if (on && symlink(target, link) < 0) {
-        error_report_system(VIREO_FROM_QEMU, errno, "Failed to create symlink '%s' to '%s'",
-                            link, target);
-        return -1;
-    }
-    return 0;
+    if (on)
+        return file_symlink_atomic(target, link, VIREO_FROM_QEMU);
+    return file_remove_durable(link, VIREO_FROM_QEMU);
 }
 
-/* One definition file, as written by qemu_config_save. */
 /* One config file, read and parsed by a loader thread. */
 typedef struct config_job {
     char *path;             /* owned */
@@ -372,6 +363,8 @@ void qemu_config_load_all(qemu_drv *drv)
 
     if (!dir)
         return;
+    file_remove_leftovers(drv->config_dir);
+    file_remove_leftovers(drv->autostart_dir);
     while ((file = g_dir_read_name(dir))) {
         config_job *j;
 
@@ -405,13 +398,11 @@ void qemu_config_load_all(qemu_drv *drv)
 
 /* ---- define, undefine ---- */
 
-/* Store def as dom's persistent definition (file first: a failure
- * changes nothing).  Returns the event detail, or -1. */
+/* Make def, whose file is written, dom's persistent definition
+ * (drv->lock held).  Returns the event detail. */
 static int qemu_define_store(qemu_drv *drv, qemu_dom *existing, domain_def *def,
                              qemu_dom **out)
 {
-    if (qemu_config_save(drv, def) < 0)
-        return -1;
     if (!existing) {
         qemu_dom *dom = qemu_dom_new(drv);
 
@@ -438,28 +429,43 @@ vireo_domain *qemu_domain_define_xml(vireo_conn *conn, const char *xml, unsigned
     g_autoptr(domain_def) def = NULL;
     vireo_domain *handle = NULL;
     qemu_dom *existing, *dom;
-    int detail;
+    bool had_file = false;
+    int rc;
 
     if (!qemu_flags_ok(flags, VIREO_DOMAIN_DEFINE_VALIDATE, __func__))
         return NULL;
     def = qemu_def_parse(drv, xml);
     if (!def)
         return NULL;
+    /* the file is written without drv->lock (see qemu_priv.h) */
+    g_mutex_lock(&drv->files_lock);
     g_mutex_lock(&drv->lock);
-    if (qemu_drv_check_clash(drv, def, &existing) == 0) {
-        detail = qemu_define_store(drv, existing, def, &dom);
-        if (detail >= 0) {
-            g_steal_pointer(&def);
+    rc = qemu_drv_check_clash(drv, def, &existing);
+    had_file = existing && existing->def;
+    g_mutex_unlock(&drv->lock);
+    if (rc == 0 && qemu_config_save(drv, def) == 0) {
+        g_mutex_lock(&drv->lock);
+        /* a transient domain may have come or gone meanwhile */
+        if (qemu_drv_check_clash(drv, def, &existing) == 0) {
+            int detail = qemu_define_store(drv, existing, g_steal_pointer(&def), &dom);
+
             qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_DEFINED, detail);
             handle = qemu_dom_handle(conn, dom);
+        } else if (!had_file) {
+            g_autoptr(vireo_error) saved = error_save();
+            g_autofree char *path = qemu_dom_path(drv, drv->config_dir, def->name, ".xml");
+
+            file_remove_durable(path, VIREO_FROM_QEMU);
+            error_restore(g_steal_pointer(&saved));
         }
+        g_mutex_unlock(&drv->lock);
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->files_lock);
     return handle;
 }
 
 /* As libvirt: a managed save image blocks undefine unless the caller
- * asks to remove it too (drv->lock held, job held). */
+ * asks to remove it too (files_lock held, job held). */
 static int qemu_undefine_managed_save(qemu_dom *dom, unsigned int flags)
 {
     g_autofree char *path = NULL;
@@ -492,13 +498,15 @@ int qemu_domain_undefine(vireo_domain *handle, unsigned int flags)
     drv = dom->drv;
     if (qemu_job_begin(dom, "undefine", drv->job_timeout_ms) < 0)
         return -1;
-    g_mutex_lock(&drv->lock);
+    /* dom->def changes only under files_lock: read without drv->lock */
+    g_mutex_lock(&drv->files_lock);
     if (!dom->def) {
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
                      "cannot undefine transient domain '%s'", handle->name);
     } else if (qemu_undefine_managed_save(dom, flags) < 0) {
         /* refused, or the image could not be removed: nothing changed */
     } else if (qemu_config_remove(drv, dom->def->name) == 0) {
+        g_mutex_lock(&drv->lock);
         qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_UNDEFINED, VIREO_DOMAIN_EVENT_UNDEFINED_REMOVED);
         if (qemu_dom_active(dom)) {
             /* it keeps running, as a transient domain */
@@ -508,9 +516,10 @@ int qemu_domain_undefine(vireo_domain *handle, unsigned int flags)
         } else {
             qemu_drv_remove(drv, dom);
         }
+        g_mutex_unlock(&drv->lock);
         ret = 0;
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->files_lock);
     qemu_job_end(dom);
     return ret;
 }

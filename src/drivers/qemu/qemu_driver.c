@@ -135,6 +135,7 @@ static void qemu_drv_free(qemu_drv *drv)
     if (drv->ctx)
         g_main_context_unref(drv->ctx);
     g_mutex_clear(&drv->lock);
+    g_mutex_clear(&drv->files_lock);
     g_free(drv->key);
     g_free(drv->uri);
     g_free(drv->config_dir);
@@ -169,6 +170,7 @@ static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
     g_autoptr(qemu_drv) drv = g_new0(qemu_drv, 1);
 
     g_mutex_init(&drv->lock);
+    g_mutex_init(&drv->files_lock);
     drv->uri = g_strdup(canon);
     drv->embed = embed;
     drv->job_timeout_ms = qemu_job_timeout(uri);

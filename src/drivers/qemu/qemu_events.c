@@ -228,8 +228,8 @@ static void qemu_task_restart(qemu_dom *dom, guint run)
         dom->state = VIREO_DOMAIN_RUNNING;
         dom->reason = VIREO_DOMAIN_RUNNING_BOOTED;
         qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
-        qemu_status_save_later(dom);
         g_mutex_unlock(&dom->drv->lock);
+        qemu_status_save(dom);
     } else if (mine) {
         log_error("%s: cannot restart the guest: %s", qemu_dom_current(dom)->name,
                   error_last() ? error_last()->message : "unknown error");
@@ -278,16 +278,6 @@ void qemu_task_run(gpointer data, gpointer user_data)
         break;
     case QEMU_TASK_RESTART:
         qemu_task_restart(task->dom, task->run);
-        break;
-    case QEMU_TASK_STATUS:
-        /* the job orders it with every other write of the file */
-        if (qemu_job_begin(task->dom, "status", -1) == 0) {
-            g_mutex_lock(&drv->lock);
-            task->dom->status_pending = false;
-            g_mutex_unlock(&drv->lock);
-            qemu_status_save(task->dom);
-            qemu_job_end(task->dom);
-        }
         break;
     }
     error_reset();

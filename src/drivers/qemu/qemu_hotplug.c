@@ -78,12 +78,18 @@ int hp_commit_config(hp_op *op)
 {
     qemu_drv *drv = op->dom->drv;
 
-    if (domain_def_assign_addresses(op->conf) < 0 || qemu_config_save(drv, op->conf) < 0)
+    if (domain_def_assign_addresses(op->conf) < 0)
         return -1;
+    g_mutex_lock(&drv->files_lock);
+    if (qemu_config_save(drv, op->conf) < 0) {
+        g_mutex_unlock(&drv->files_lock);
+        return -1;
+    }
     g_mutex_lock(&drv->lock);
     domain_def_free(op->dom->def);
     op->dom->def = g_steal_pointer(&op->conf);
     g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->files_lock);
     return 0;
 }
 

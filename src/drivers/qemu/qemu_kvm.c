@@ -33,6 +33,8 @@
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_caps.h"
+#include "util/error.h"
+#include "util/file.h"
 #include "util/log.h"
 
 #define LOG_CATEGORY "qemu.kvm"
@@ -216,6 +218,10 @@ static gpointer kvm_probe_once(gpointer unused)
         return GINT_TO_POINTER(0);
     }
     if (pid == 0) {
+        /* the daemon's fds (its listening sockets above all) must not
+         * outlive it in a probe stuck in a vCPU: a new daemon would find
+         * its socket still answered */
+        syscall(SYS_close_range, 3U, ~0U, 0U);
         alarm((KVM_PROBE_DEADLINE_MS + 999) / 1000 + 1);
         _exit(probe_child());
     }
@@ -271,7 +277,9 @@ bool qemu_kvm_probe_cached(const char *cache_dir)
     usable = qemu_kvm_probe();
     fresh = g_strdup_printf("%s %s\n", key, usable ? "usable" : "unusable");
     if (g_mkdir_with_parents(cache_dir, 0755) < 0 ||
-        !g_file_set_contents(path, fresh, -1, NULL))
+        file_write_atomic(path, fresh, strlen(fresh), 0644, VIREO_FROM_QEMU) < 0) {
         log_warn("cannot write the KVM verdict to '%s'", path);
+        error_reset();
+    }
     return usable;
 }

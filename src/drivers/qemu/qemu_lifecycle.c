@@ -219,9 +219,18 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     json_decref(reply);
     qemu_start_record(dom, g_steal_pointer(&live), proc, flags & VIREO_DOMAIN_START_PAUSED,
                       incoming_fd >= 0);
-    if (qemu_status_save(dom) < 0)
-        log_warn("%s: no status file: a restarted daemon will not find it",
-                 qemu_dom_current(dom)->name);
+    if (qemu_status_save(dom) < 0) {
+        /* a guest no restarted daemon could find must not run */
+        g_autoptr(vireo_error) saved = error_save();
+
+        g_mutex_lock(&drv->lock);
+        dom->destroying = true;
+        g_mutex_unlock(&drv->lock);
+        qemu_proc_kill(proc, 0);
+        qemu_dom_stopped(dom, VIREO_DOMAIN_SHUTOFF_FAILED, VIREO_DOMAIN_EVENT_STOPPED_FAILED);
+        error_restore(g_steal_pointer(&saved));
+        return -1;
+    }
     return 0;
 }
 
@@ -491,8 +500,8 @@ static void qemu_run_state_record(qemu_dom *dom, int from, int to, int reason, i
         dom->reason = reason;
         qemu_dom_emit(dom, event, detail);
     }
-    qemu_status_save_later(dom);
     g_mutex_unlock(&dom->drv->lock);
+    qemu_status_save(dom);
     qemu_job_end(dom);
 }
 

@@ -19,6 +19,11 @@
  *    exit, autostart) goes to drv->tasks.
  *  - Reading calls (lookups, list, info, state, XML) take drv->lock only:
  *    they never wait for a job or a monitor.
+ *  - drv->files_lock orders the writes of definitions and autostart links
+ *    with the table changes they go with (define, undefine, autostart, a
+ *    config device change).  It is taken before drv->lock, and drv->lock
+ *    is never held across a file write: an fsync on a slow disk stalls
+ *    the defines, never the lookups.
  *
  * Files (all from one root, DESIGN.md):
  *   config_dir/NAME.xml             persistent definition
@@ -63,7 +68,6 @@ typedef struct qemu_dom {
     bool removed;           /* lock: no longer in the tables */
     bool got_shutdown;      /* lock: QEMU sent SHUTDOWN in this run */
     bool panicked;          /* lock: QEMU sent GUEST_PANICKED in this run */
-    bool status_pending;    /* lock: a QEMU_TASK_STATUS is queued */
     bool destroying;        /* lock: destroy under way (its events are its own) */
     bool exited;            /* lock: the process of this run has exited */
     pid_t pid;              /* lock: QEMU's pid while active, else 0 */
@@ -87,6 +91,7 @@ struct qemu_drv {
     GThread *io_thread;
     GThreadPool *tasks;     /* exit clean-ups and autostart; qemu_task * */
     GMutex lock;            /* see the top comment */
+    GMutex files_lock;      /* see the top comment */
     GHashTable *by_name;    /* lock: name -> qemu_dom * (one reference each) */
     GHashTable *by_uuid;    /* lock: uuid string -> qemu_dom * (borrowed) */
     int last_id;            /* lock */
@@ -239,7 +244,6 @@ typedef enum {
     QEMU_TASK_ATTACH,       /* connect to the monitor of a status file's QEMU */
     QEMU_TASK_RESTART,      /* on_poweroff/on_crash restart: reset in place */
     QEMU_TASK_CAPS,         /* warm the default emulator's capabilities (no dom) */
-    QEMU_TASK_STATUS,       /* write the status file of a run state change */
 } qemu_task_kind;
 typedef struct qemu_task {
     qemu_task_kind kind;
@@ -262,10 +266,6 @@ void qemu_task_run(gpointer data, gpointer user_data);
 char *qemu_dom_path(qemu_drv *drv, const char *dir, const char *name, const char *suffix);
 /* Write dom's status file (job held, drv->lock not held). */
 int qemu_status_save(qemu_dom *dom);
-/* The same for a change of run state only (paused, running), which the
- * next re-attach learns from QEMU itself: written by a task soon after,
- * not on the caller's path (with drv->lock). */
-void qemu_status_save_later(qemu_dom *dom);
 void qemu_status_remove(qemu_drv *drv, const char *name);
 /* At driver start: take back every domain a status file names. */
 void qemu_status_load_all(qemu_drv *drv);

@@ -60,10 +60,11 @@ static qemu_proc *proc_new(pid_t pid, const char *log_path, const char *monitor_
     return p;
 }
 
-/* Wait up to ms (-1: forever) for the process to exit.  true when it has. */
-static bool proc_wait_exit(qemu_proc *p, int ms)
+/* Wait up to ms (-1: forever) for the process of pidfd to exit.  true
+ * when it has. */
+static bool pidfd_wait_exit(int pidfd, int ms)
 {
-    struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+    struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
     gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
     int n;
 
@@ -75,6 +76,11 @@ static bool proc_wait_exit(qemu_proc *p, int ms)
             break;
     }
     return n > 0;
+}
+
+static bool proc_wait_exit(qemu_proc *p, int ms)
+{
+    return pidfd_wait_exit(p->pidfd, ms);
 }
 
 /* Record the exit status once the process has exited; reap it when it
@@ -516,4 +522,76 @@ qemu_proc *qemu_proc_attach(pid_t pid, const char *log_path, const char *monitor
     log_debug("qemu pid %d: attached, monitor '%s'", pid, monitor_path);
     proc_watch_exit(p);
     return g_steal_pointer(&p);
+}
+
+/* ---- strays ---- */
+
+/* The path after "-pidfile" in pid's command line, or NULL. */
+static char *proc_pidfile_arg(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", (int)pid);
+    g_autofree char *cmdline = NULL;
+    gsize len = 0;
+
+    if (!g_file_get_contents(path, &cmdline, &len, NULL))
+        return NULL;
+    for (gsize off = 0; off < len;) {
+        const char *arg = cmdline + off;
+
+        off += strlen(arg) + 1;
+        if (strcmp(arg, "-pidfile") == 0 && off < len)
+            return g_strdup(cmdline + off);
+    }
+    return NULL;
+}
+
+/* SIGKILL pid, if its command line still names pid_file; wait a while
+ * for it to go.  true when it is gone. */
+static bool proc_kill_stray(pid_t pid, const char *pid_file)
+{
+    g_autofree char *again = NULL;
+    int pidfd = pidfd_open(pid, 0);
+    bool gone;
+
+    if (pidfd < 0)
+        return errno == ESRCH;
+    /* the pidfd pins the process: checked after it, the pid is not reused */
+    again = proc_pidfile_arg(pid);
+    if (g_strcmp0(again, pid_file) != 0) {
+        close(pidfd);
+        return true;
+    }
+    pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+    gone = pidfd_wait_exit(pidfd, PROC_KILL_WAIT_MS);
+    close(pidfd);
+    return gone;
+}
+
+int qemu_proc_kill_strays(const char *run_dir, GHashTable *keep)
+{
+    g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+    const char *entry;
+    int n = 0;
+
+    while (proc && (entry = g_dir_read_name(proc))) {
+        g_autofree char *pid_file = NULL;
+        g_autofree char *dir = NULL;
+        pid_t pid = (pid_t)g_ascii_strtoll(entry, NULL, 10);
+
+        if (pid <= 0 || pid == getpid() || g_hash_table_contains(keep, GINT_TO_POINTER(pid)) ||
+            !(pid_file = proc_pidfile_arg(pid)))
+            continue;
+        dir = g_path_get_dirname(pid_file);
+        if (strcmp(dir, run_dir) != 0 || !g_str_has_suffix(pid_file, ".pid"))
+            continue;
+        if (proc_kill_stray(pid, pid_file)) {
+            log_warn("killed QEMU pid %d ('%s'): a start or restore that never finished "
+                     "launched it", (int)pid, pid_file);
+            n++;
+        } else {
+            log_error("QEMU pid %d ('%s') from an unfinished start survives SIGKILL", (int)pid,
+                      pid_file);
+        }
+    }
+    return n;
 }

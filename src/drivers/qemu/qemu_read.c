@@ -228,23 +228,30 @@ int qemu_domain_get_autostart(vireo_domain *handle, int *autostart)
     return dom ? 0 : -1;
 }
 
-/* A symlink under drv->lock, no monitor: no job needed. */
+/* A symlink, no monitor: no job needed; files_lock orders it with
+ * define and undefine, and drv->lock is not held across the write. */
 int qemu_domain_set_autostart(vireo_domain *handle, int autostart)
 {
-    int ret = -1;
+    qemu_drv *drv = qemu_conn_drv(handle->conn);
+    g_autofree char *name = NULL;
     qemu_dom *dom;
+    int ret = -1;
 
+    g_mutex_lock(&drv->files_lock);
     QEMU_READ(handle, dom, {
         if (!dom->def)
             error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
                          "cannot set autostart for transient domain '%s'", dom->live->name);
         else if ((autostart != 0) == dom->autostart)
             ret = 0;
-        else if (qemu_autostart_link(dom->drv, dom->def->name, autostart != 0) == 0) {
-            dom->autostart = autostart != 0;
-            ret = 0;
-        }
+        else
+            name = g_strdup(dom->def->name);
     });
+    if (name && qemu_autostart_link(drv, name, autostart != 0) == 0) {
+        QEMU_READ(handle, dom, { dom->autostart = autostart != 0; });
+        ret = dom ? 0 : -1;
+    }
+    g_mutex_unlock(&drv->files_lock);
     return ret;
 }
 

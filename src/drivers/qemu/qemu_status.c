@@ -2,18 +2,19 @@
  * qemu_status.c: the status file of each running domain, re-attaching at
  * driver start, letting go at driver end, and autostart.
  *
- * run_dir/NAME.xml, written atomically at every change a job makes:
+ * run_dir/NAME.xml, replaced whole (file_write_runtime) at every change a
+ * job makes, before the call answers:
  *
  *   <domstatus state='1' reason='1' pid='1234' run='2'>
  *     <monitor path='RUN/NAME.monitor'/>
  *     <domain type='kvm' id='3'> ...the live definition... </domain>
  *   </domstatus>
  *
- * What a start or a device change writes is written before the call
- * answers.  A change of run state only (suspend, resume, a restart in
- * place) is written by a task just after, and one QEMU makes itself (a
- * guest pausing) not at all: a re-attaching driver asks QEMU whether its
- * vCPUs run (query-status) rather than trust the file for that.  A QEMU that exited while no driver watched is
+ * A change of run state QEMU makes itself (a guest pausing on an I/O
+ * error) is not written: a re-attaching driver asks QEMU whether its
+ * vCPUs run (query-status) rather than trust the file for that.  At
+ * driver start, QEMUs that a start cut short left without a status file
+ * are killed (qemu_status_sweep).  A QEMU that exited while no driver watched is
  * marked shut off (reason unknown, event STOPPED_FAILED) and its files
  * removed.  One still alive is re-attached in the background, retrying
  * while its monitor does not answer: libvirt kills such a guest, but a
@@ -24,9 +25,11 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_priv.h"
@@ -62,15 +65,7 @@ int qemu_status_save(qemu_dom *dom)
     g_mutex_unlock(&drv->lock);
     if (!path || !xml)
         return path ? -1 : 0;
-    return file_write_atomic(path, out->str, out->len, 0600, VIREO_FROM_QEMU);
-}
-
-void qemu_status_save_later(qemu_dom *dom)
-{
-    if (dom->status_pending)
-        return;
-    dom->status_pending = true;
-    qemu_task_push(dom, QEMU_TASK_STATUS, NULL);
+    return file_write_runtime(path, out->str, out->len, 0600, VIREO_FROM_QEMU);
 }
 
 void qemu_status_remove(qemu_drv *drv, const char *name)
@@ -188,14 +183,21 @@ static void qemu_status_lost(qemu_drv *drv, qemu_dom *dom, const char *name, int
     g_mutex_unlock(&drv->lock);
 }
 
-/* Whether st's QEMU still runs: its pid is alive and its pid file names
- * it (a reused pid belongs to someone else). */
-static bool qemu_status_alive(qemu_drv *drv, const char *name, pid_t pid)
+/* Whether st's QEMU still runs after up to wait_ms: its pid has not
+ * exited (a zombie has: the QEMUs of a killed daemon wait for init to
+ * reap them) and its pid file names it (a reused pid belongs to someone
+ * else). */
+static bool qemu_status_alive(qemu_drv *drv, const char *name, pid_t pid, int wait_ms)
 {
     g_autofree char *pid_path = qemu_dom_path(drv, drv->run_dir, name, ".pid");
     g_autofree char *pid_text = NULL;
+    int pidfd = pidfd_open(pid, 0);
+    struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+    bool running = pidfd >= 0 && poll(&pfd, 1, wait_ms) == 0;
 
-    return kill(pid, 0) == 0 && g_file_get_contents(pid_path, &pid_text, NULL, NULL) &&
+    if (pidfd >= 0)
+        close(pidfd);
+    return running && g_file_get_contents(pid_path, &pid_text, NULL, NULL) &&
            strtol(pid_text, NULL, 10) == pid;
 }
 
@@ -220,7 +222,7 @@ static void qemu_status_load_one(qemu_drv *drv, const char *file)
         qemu_status_clear(&st);
         return;
     }
-    if (!qemu_status_alive(drv, st.live->name, st.pid)) {
+    if (!qemu_status_alive(drv, st.live->name, st.pid, 0)) {
         log_info("%s: QEMU (pid %d) exited while no driver watched", st.live->name,
                  (int)st.pid);
         qemu_status_lost(drv, dom, st.live->name, VIREO_DOMAIN_SHUTOFF_UNKNOWN,
@@ -244,9 +246,53 @@ static void qemu_status_load_one(qemu_drv *drv, const char *file)
     qemu_status_clear(&st);
 }
 
-/* A run state change is written to the status file after it happens
- * (qemu_status_save_later): a daemon killed in between finds the old
- * one, so at re-attach QEMU says whether its vCPUs run. */
+/* query-migrate's status, or NULL (then "none" is assumed). */
+static char *qemu_status_migration(qemu_proc *proc)
+{
+    json_t *r = qmp_call(proc->mon, "query-migrate", NULL, QEMU_MONITOR_TIMEOUT_MS);
+    char *status = g_strdup(r ? json_string_value(json_object_get(r, "status")) : NULL);
+
+    json_decref(r);
+    error_reset();
+    return status;
+}
+
+/* A save the last daemon began and never answered: QEMU may still be
+ * writing its migration stream, or be done with it and paused.  No one
+ * will use that stream (its image says incomplete): cancel it and let
+ * the vCPUs run again if the status file says they ran, as before the
+ * save.  A stream that failed or was cancelled before is history. */
+static void qemu_status_cancel_save(qemu_dom *dom, qemu_proc *proc)
+{
+    g_autofree char *status = qemu_status_migration(proc);
+    const char *name = qemu_dom_current(dom)->name;
+    gint64 deadline = g_get_monotonic_time() + QEMU_MONITOR_TIMEOUT_MS * (gint64)1000;
+    bool ran;
+    json_t *r;
+
+    if (!status || strcmp(status, "none") == 0 || strcmp(status, "failed") == 0 ||
+        strcmp(status, "cancelled") == 0)
+        return;
+    log_warn("%s: a save cut short left QEMU's migration %s: cancelling it", name, status);
+    if (strcmp(status, "completed") != 0) {
+        json_decref(qmp_call(proc->mon, "migrate_cancel", NULL, QEMU_MONITOR_TIMEOUT_MS));
+        while (g_strcmp0(status, "cancelled") != 0 && g_strcmp0(status, "failed") != 0 &&
+               g_get_monotonic_time() < deadline) {
+            g_usleep(10 * 1000);
+            g_free(status);
+            status = qemu_status_migration(proc);
+        }
+    }
+    g_mutex_lock(&dom->drv->lock);
+    ran = dom->state == VIREO_DOMAIN_RUNNING;
+    g_mutex_unlock(&dom->drv->lock);
+    if (ran && (r = qmp_call(proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS)))
+        json_decref(r);
+    error_reset();
+}
+
+/* QEMU may have paused or resumed its vCPUs while no driver watched (or
+ * between a call's monitor command and its status write): ask it. */
 static void qemu_status_sync_run_state(qemu_dom *dom, qemu_proc *proc)
 {
     json_t *st = qmp_call(proc->mon, "query-status", NULL, QEMU_MONITOR_TIMEOUT_MS);
@@ -314,19 +360,23 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
         g_mutex_unlock(&drv->lock);
         if (proc) {
             log_info("%s: re-attached to QEMU (pid %d)", name, (int)pid);
+            qemu_status_cancel_save(dom, proc);
             qemu_status_sync_run_state(dom, proc);
             return;
         }
-        if (destroying || closing || !qemu_status_alive(drv, name, pid))
+        if (destroying || closing)
+            break;
+        /* a QEMU that closes its monitor is often exiting (a stop the
+         * last daemon began): wait for that rather than retry at once */
+        if (!qemu_status_alive(drv, name, pid, 1000))
             break;
         log_warn("%s: QEMU (pid %d) runs but its monitor does not answer (%s): retrying", name,
                  (int)pid, error_last() ? error_last()->message : "?");
         error_reset();
-        g_usleep(G_USEC_PER_SEC);
     }
     if (closing)
         return;
-    if (destroying && qemu_status_alive(drv, name, pid))
+    if (destroying && qemu_status_alive(drv, name, pid, 0))
         kill(pid, SIGKILL);
     qemu_status_lost(drv, dom, name,
                      destroying ? VIREO_DOMAIN_SHUTOFF_DESTROYED : VIREO_DOMAIN_SHUTOFF_UNKNOWN,
@@ -335,17 +385,59 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
 }
 
 
-void qemu_status_load_all(qemu_drv *drv)
+/* After the status files are read: kill the QEMUs that interrupted
+ * starts left behind, and remove the pid files and sockets no running
+ * domain owns. */
+static void qemu_status_sweep(qemu_drv *drv)
 {
-    g_autoptr(GDir) dir = g_dir_open(drv->run_dir, 0, NULL);
+    g_autoptr(GHashTable) pids = g_hash_table_new(NULL, NULL);
+    g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GDir) dir = NULL;
+    GHashTableIter it;
+    gpointer value;
     const char *file;
 
-    if (!dir)
-        return;
-    while ((file = g_dir_read_name(dir))) {
+    g_mutex_lock(&drv->lock);
+    g_hash_table_iter_init(&it, drv->by_name);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        qemu_dom *dom = value;
+
+        if (dom->live && dom->pid > 0) {
+            g_hash_table_add(pids, GINT_TO_POINTER(dom->pid));
+            g_hash_table_add(names, g_strdup(dom->live->name));
+        }
+    }
+    g_mutex_unlock(&drv->lock);
+    qemu_proc_kill_strays(drv->run_dir, pids);
+    dir = g_dir_open(drv->run_dir, 0, NULL);
+    while (dir && (file = g_dir_read_name(dir))) {
+        const char *dot = strrchr(file, '.');
+        g_autofree char *name = NULL;
+        g_autofree char *path = NULL;
+
+        if (!dot || (strcmp(dot, ".pid") != 0 && strcmp(dot, ".monitor") != 0))
+            continue;
+        name = g_strndup(file, (gsize)(dot - file));
+        if (g_hash_table_contains(names, name))
+            continue;
+        path = g_build_filename(drv->run_dir, file, NULL);
+        log_warn("removing '%s': no running domain owns it", path);
+        unlink(path);
+    }
+}
+
+void qemu_status_load_all(qemu_drv *drv)
+{
+    g_autoptr(GDir) dir = NULL;
+    const char *file;
+
+    file_remove_leftovers(drv->run_dir);
+    dir = g_dir_open(drv->run_dir, 0, NULL);
+    while (dir && (file = g_dir_read_name(dir))) {
         if (g_str_has_suffix(file, ".xml"))
             qemu_status_load_one(drv, file);
     }
+    qemu_status_sweep(drv);
     error_reset();
 }
 
