@@ -7,7 +7,22 @@
  * (client_queue); the main loop writes them, watching for POLLOUT only
  * while a write would block.  A client is freed when its last reference
  * goes: the server's (dropped at disconnect) and one per call in flight.
+ *
+ * Limits.  max_client_requests calls of a client run at once; its later
+ * CALLs wait in c->waiting, up to max_client_queue, and beyond that are
+ * answered at once with an error naming the limit.  Reading goes on
+ * meanwhile, so keepalive and stream packets are never held up behind
+ * calls; it pauses only while too much waits in memory (queued calls or
+ * unsent replies, CLIENT_WAITING_MAX / CLIENT_OUT_MAX), which bounds
+ * what a client that never reads can make us hold.  A packet whose
+ * length word passes RPC_MAX_PACKET has only its header read: it is
+ * answered with the error on its serial, and the client "lingers":
+ * what it sends is read and dropped, our write side is shut once the
+ * error is out, and it is closed when it closes or after
+ * CLIENT_LINGER_SECONDS.  A client accepted over max_clients lingers
+ * likewise after its first packet.
  */
+#define _GNU_SOURCE     /* struct ucred */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,6 +30,7 @@
 #include <glib-unix.h>
 
 #include "daemon/daemon_priv.h"
+#include "daemon/dispatch.h"
 #include "daemon/stream.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -24,11 +40,25 @@
 /* Read at most this much per wakeup, so one busy client cannot starve
  * the others. */
 #define CLIENT_READ_BUDGET (256 * 1024)
+/* Reading pauses while a client's waiting calls hold this much ... */
+#define CLIENT_WAITING_MAX (16u * 1024 * 1024)
+/* ... or this much of what we send it is not sent yet. */
+#define CLIENT_OUT_MAX (8u * 1024 * 1024)
 
 static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque);
 static gboolean client_on_writable(gint fd, GIOCondition cond, gpointer opaque);
 
-daemon_client *client_new(daemon_server *srv, int fd, listen_kind kind)
+char *client_peer_describe(int fd)
+{
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+        return g_strdup("peer unknown");
+    return g_strdup_printf("uid %u, pid %d", (unsigned)cred.uid, (int)cred.pid);
+}
+
+static daemon_client *client_alloc(daemon_server *srv, int fd, listen_kind kind)
 {
     daemon_client *c = g_new0(daemon_client, 1);
 
@@ -40,15 +70,36 @@ daemon_client *client_new(daemon_server *srv, int fd, listen_kind kind)
     c->last_rx = g_get_monotonic_time();
     g_mutex_init(&c->lock);
     g_queue_init(&c->out);
+    g_queue_init(&c->waiting);
     c->events = g_hash_table_new(g_direct_hash, g_direct_equal);
     c->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                        (GDestroyNotify)daemon_stream_unref);
     c->read_watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, client_on_readable, c);
+    return c;
+}
+
+daemon_client *client_new(daemon_server *srv, int fd, listen_kind kind)
+{
+    daemon_client *c = client_alloc(srv, fd, kind);
+
+    c->peer = client_peer_describe(fd);
     g_hash_table_add(srv->clients, c);
-    log_info("client %d: connected on the %s socket", c->id,
+    log_info("client %d (%s): connected on the %s socket", c->id, c->peer,
              kind == LISTEN_RO ? "read-only" : kind == LISTEN_ADMIN ? "admin" : "read-write");
     server_clients_changed(srv);
     return c;
+}
+
+static gboolean client_linger_expired(gpointer opaque);
+
+void client_new_over_limit(daemon_server *srv, int fd, listen_kind kind, char *peer)
+{
+    daemon_client *c = client_alloc(srv, fd, kind);
+
+    c->peer = peer;
+    c->over_limit = true;
+    g_hash_table_add(srv->over_limit, c);
+    c->linger_timer = g_timeout_add_seconds(CLIENT_LINGER_SECONDS, client_linger_expired, c);
 }
 
 daemon_client *client_ref(daemon_client *c)
@@ -64,11 +115,13 @@ void client_unref(daemon_client *c)
     /* client_disconnect already released the connection, events and
      * streams; what is left is memory */
     g_queue_clear_full(&c->out, (GDestroyNotify)g_byte_array_unref);
+    g_queue_clear_full(&c->waiting, (GDestroyNotify)g_byte_array_unref);
     g_hash_table_unref(c->events);
     g_hash_table_unref(c->streams);
     if (c->in)
         g_byte_array_unref(c->in);
     g_mutex_clear(&c->lock);
+    g_free(c->peer);
     g_free(c);
 }
 
@@ -86,6 +139,7 @@ void client_queue(daemon_client *c, GByteArray *pkt)
         g_byte_array_unref(pkt);
         return;
     }
+    c->out_bytes += pkt->len;
     g_queue_push_tail(&c->out, pkt);
     if (!c->kick_pending) {
         c->kick_pending = true;
@@ -97,10 +151,29 @@ void client_queue(daemon_client *c, GByteArray *pkt)
                                    (GDestroyNotify)client_unref);
 }
 
+static void client_update_reading(daemon_client *c);
+
+/* Whether c holds as much for it as it may: then reading pauses. */
+static bool client_input_full(daemon_client *c)
+{
+    size_t out;
+
+    g_mutex_lock(&c->lock);
+    out = c->out_bytes;
+    g_mutex_unlock(&c->lock);
+    return c->waiting_bytes >= CLIENT_WAITING_MAX || out >= CLIENT_OUT_MAX;
+}
+
 /* Write what the socket takes; main thread.  -1 when the peer is gone. */
 static int client_flush(daemon_client *c)
 {
     g_mutex_lock(&c->lock);
+    if (c->shut_wr) {
+        /* replies of calls that ran on after the refusal: nobody reads them */
+        g_queue_clear_full(&c->out, (GDestroyNotify)g_byte_array_unref);
+        c->out_off = 0;
+        c->out_bytes = 0;
+    }
     while (!c->closed && !g_queue_is_empty(&c->out)) {
         GByteArray *pkt = g_queue_peek_head(&c->out);
         ssize_t n = send(c->fd, pkt->data + c->out_off, pkt->len - c->out_off,
@@ -115,6 +188,7 @@ static int client_flush(daemon_client *c)
             return -1;
         }
         c->out_off += n;
+        c->out_bytes -= n;
         if (c->out_off == pkt->len) {
             g_byte_array_unref(g_queue_pop_head(&c->out));
             c->out_off = 0;
@@ -127,6 +201,13 @@ static int client_flush(daemon_client *c)
         c->write_watch = g_unix_fd_add(c->fd, G_IO_OUT, client_on_writable, c);
     else if (!pending && c->write_watch)
         g_clear_handle_id(&c->write_watch, g_source_remove);
+    if (!pending && c->lingering && !c->shut_wr && c->fd >= 0) {
+        /* our last word is out: the peer reads it, then end of file */
+        shutdown(c->fd, SHUT_WR);
+        c->shut_wr = true;
+    }
+    if (c->reading_paused)
+        client_update_reading(c);
     return 0;
 }
 
@@ -158,6 +239,33 @@ static gboolean client_on_writable(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+/* The length word of the packet being read is complete: size c->in for
+ * it.  A length over RPC_MAX_PACKET (or any length from a client over
+ * max_clients) gets room for the header only, to answer it.  -1 to drop
+ * the client. */
+static int client_start_packet(daemon_client *c, const char **why)
+{
+    uint32_t len;
+
+    memcpy(&len, c->in_len, sizeof(len));
+    len = GUINT32_FROM_BE(len);
+    if (len < RPC_LEN_SIZE + RPC_HEADER_SIZE) {
+        server_limit_refused(c->srv, LIMIT_PACKET_SIZE,
+                             "client %d (%s): packet length %u is under the %d-byte header: "
+                             "closing", c->id, c->peer, len, RPC_LEN_SIZE + RPC_HEADER_SIZE);
+        *why = "packet length under the header size";
+        return -1;
+    }
+    if (len > RPC_MAX_PACKET || c->over_limit) {
+        c->in_refused_len = len;
+        len = RPC_LEN_SIZE + RPC_HEADER_SIZE;
+    }
+    c->in = g_byte_array_sized_new(len);
+    g_byte_array_set_size(c->in, len);
+    memcpy(c->in->data, c->in_len, RPC_LEN_SIZE);
+    return 0;
+}
+
 /* Read into the packet being assembled.  1 when a whole packet is
  * ready, 0 when the socket has no more for now, -1 to drop the client
  * (why says why). */
@@ -182,18 +290,152 @@ static int client_read_some(daemon_client *c, const char **why)
         return -1;
     }
     c->in_got += n;
-    if (!c->in && c->in_got == RPC_LEN_SIZE) {
-        uint32_t len = rpc_packet_length(c->in_len);
-
-        if (!len) {
-            *why = "bad packet length (under 28 bytes or over 32 MiB)";
-            return -1;
-        }
-        c->in = g_byte_array_sized_new(len);
-        g_byte_array_set_size(c->in, len);
-        memcpy(c->in->data, c->in_len, RPC_LEN_SIZE);
-    }
+    if (!c->in && c->in_got == RPC_LEN_SIZE && client_start_packet(c, why) < 0)
+        return -1;
     return c->in && c->in_got == c->in->len ? 1 : 0;
+}
+
+/* A lingering client: read and drop.  Bytes read, 0 when none for now,
+ * -1 when it closed. */
+static ssize_t client_read_discard(daemon_client *c, const char **why)
+{
+    static guint8 sink[64 * 1024];  /* main thread only */
+    ssize_t n = recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT);
+
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return 0;
+    if (n <= 0) {
+        *why = n == 0 ? "closed by the peer after its refusal" : g_strerror(errno);
+        return -1;
+    }
+    return n;
+}
+
+static gboolean client_linger_expired(gpointer opaque)
+{
+    daemon_client *c = opaque;
+
+    c->linger_timer = 0;    /* the source goes with this return */
+    client_disconnect(c, "refused, and did not close within "
+                         G_STRINGIFY(CLIENT_LINGER_SECONDS) " s");
+    return G_SOURCE_REMOVE;
+}
+
+/* The reply to hdr that refuses it (queued), then c lingers. */
+static void client_refuse_and_close(daemon_client *c, const rpc_header *hdr, int code,
+                                    const char *detail)
+{
+    g_autoptr(vireo_error) saved = error_save();
+
+    /* lingering first: the flush that sends the reply then shuts our
+     * write side, so the peer reads the error and then end of file */
+    c->lingering = true;
+    keepalive_stop(c);
+    g_queue_clear_full(&c->waiting, (GDestroyNotify)g_byte_array_unref);
+    c->waiting_bytes = 0;
+    if (!c->linger_timer)
+        c->linger_timer = g_timeout_add_seconds(CLIENT_LINGER_SECONDS, client_linger_expired, c);
+
+    error_report(VIREO_FROM_RPC, code, "%s", detail);
+    client_queue(c, wire_error_reply(hdr, error_last()));
+    error_reset();
+    if (saved)
+        error_restore(g_steal_pointer(&saved));
+}
+
+/* Whether hdr reads as a call of a program we know, worth an answer. */
+static bool client_plausible_call(const rpc_header *hdr)
+{
+    return (hdr->type == RPC_CALL || hdr->type == RPC_CALL_WITH_FDS) &&
+           hdr->vers == RPC_PROTOCOL_VERSION &&
+           (hdr->prog == RPC_REMOTE_PROGRAM || hdr->prog == RPC_QEMU_PROGRAM ||
+            hdr->prog == RPC_ADMIN_PROGRAM);
+}
+
+/* The header of a packet to refuse (over RPC_MAX_PACKET, or from a
+ * client over max_clients) is in: answer it on its serial. */
+static void client_refuse_packet(daemon_client *c, GByteArray *pkt, uint32_t len)
+{
+    g_autoptr(GByteArray) owned G_GNUC_UNUSED = pkt;
+    g_autofree char *detail = NULL;
+    rpc_header hdr;
+
+    rpc_header_decode(pkt->data, pkt->len, &hdr);   /* 28 bytes: cannot fail */
+    if (!client_plausible_call(&hdr)) {
+        /* garbage: no serial to answer on */
+        if (!c->over_limit)
+            server_limit_refused(c->srv, LIMIT_PACKET_SIZE,
+                                 "client %d (%s): packet length %u is over the packet size limit "
+                                 "of %u bytes (32 MiB) and no call follows: closing", c->id,
+                                 c->peer, len, RPC_MAX_PACKET);
+        client_disconnect(c, "packet over the size limit, or over max_clients, and no call");
+        return;
+    }
+    if (c->over_limit) {
+        detail = g_strdup_printf("too many clients: max_clients (%d) reached; try again later",
+                                 c->srv->cfg->max_clients);
+        client_refuse_and_close(c, &hdr, VIREO_ERR_OPERATION_FAILED, detail);
+        return;
+    }
+    server_limit_refused(c->srv, LIMIT_PACKET_SIZE,
+                         "client %d (%s): refused a packet of %u bytes (serial %u): over the "
+                         "packet size limit of %u bytes (32 MiB); closing", c->id, c->peer,
+                         len, hdr.serial, RPC_MAX_PACKET);
+    detail = g_strdup_printf("packet of %u bytes is too large: the limit is %u bytes (32 MiB); "
+                             "closing the connection", len, RPC_MAX_PACKET);
+    client_refuse_and_close(c, &hdr, VIREO_ERR_RPC, detail);
+}
+
+static int client_in_flight(daemon_client *c)
+{
+    int n;
+
+    g_mutex_lock(&c->lock);
+    n = c->calls_in_flight;
+    g_mutex_unlock(&c->lock);
+    return n;
+}
+
+/* A whole packet from c.  A CALL that finds max_client_requests calls
+ * running (or others waiting before it) waits its turn, or is refused
+ * when max_client_queue wait already. */
+static void client_packet(daemon_client *c, GByteArray *pkt)
+{
+    const daemon_config *cfg = c->srv->cfg;
+    rpc_header hdr;
+
+    if (c->in_refused_len) {
+        uint32_t len = c->in_refused_len;
+
+        c->in_refused_len = 0;
+        client_refuse_packet(c, pkt, len);
+        return;
+    }
+    rpc_header_decode(pkt->data, pkt->len, &hdr);   /* at least 28 bytes */
+    if (hdr.type != RPC_CALL ||
+        (g_queue_is_empty(&c->waiting) && client_in_flight(c) < cfg->max_client_requests)) {
+        dispatch_packet(c, pkt);
+        return;
+    }
+    if ((int)c->waiting.length >= cfg->max_client_queue) {
+        g_autoptr(GByteArray) owned G_GNUC_UNUSED = pkt;
+        g_autoptr(vireo_error) saved = error_save();
+
+        server_limit_refused(c->srv, LIMIT_CLIENT_QUEUE,
+                             "client %d (%s): refused a call (serial %u): max_client_queue (%d) "
+                             "reached", c->id, c->peer, hdr.serial, cfg->max_client_queue);
+        error_report(VIREO_FROM_RPC, VIREO_ERR_OPERATION_FAILED,
+                     "too many calls queued for this client: max_client_queue (%d) reached "
+                     "while max_client_requests (%d) run", cfg->max_client_queue,
+                     cfg->max_client_requests);
+        client_queue(c, wire_error_reply(&hdr, error_last()));
+        error_reset();
+        if (saved)
+            error_restore(g_steal_pointer(&saved));
+        return;
+    }
+    c->waiting_bytes += pkt->len;
+    g_queue_push_tail(&c->waiting, pkt);
 }
 
 static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
@@ -206,14 +448,25 @@ static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
 
     (void)fd;
     (void)cond;
-    while (budget > 0 && !c->reading_paused && c->fd >= 0) {
+    while (budget > 0 && c->fd >= 0) {
         size_t before = c->in_got;
-        int r = client_read_some(c, &why);
+        ssize_t r;
+
+        c->reading_paused = client_input_full(c);
+        if (c->reading_paused)
+            break;
+        r = c->lingering ? client_read_discard(c, &why) : client_read_some(c, &why);
 
         if (r < 0) {
             c->read_watch = 0;  /* the source goes with this return */
             client_disconnect(c, why);
             return G_SOURCE_REMOVE;
+        }
+        if (c->lingering) {
+            if (r == 0)
+                break;
+            budget -= MIN(budget, (size_t)r);
+            continue;
         }
         if (r == 0 && c->in_got == before)
             break;
@@ -224,7 +477,7 @@ static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
             c->in_got = 0;
             c->last_rx = g_get_monotonic_time();
             keepalive_heard(c);
-            dispatch_packet(c, pkt);
+            client_packet(c, pkt);
         }
     }
     if (c->reading_paused || c->fd < 0) {
@@ -234,28 +487,46 @@ static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
-/* Stop reading while the client has max_client_requests calls running:
- * its later calls wait in the socket, not in our memory. */
+/* Read again once what paused reading has gone; main thread. */
+static void client_update_reading(daemon_client *c)
+{
+    if (c->fd < 0 || !c->reading_paused || client_input_full(c))
+        return;
+    c->reading_paused = false;
+    if (!c->read_watch)
+        c->read_watch = g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                      client_on_readable, c);
+}
+
 void client_call_started(daemon_client *c)
 {
     g_mutex_lock(&c->lock);
     c->calls_in_flight++;
-    bool full = c->calls_in_flight >= c->srv->cfg->max_client_requests;
     g_mutex_unlock(&c->lock);
-    if (full)
-        c->reading_paused = true;
 }
 
-static gboolean client_resume_reading(gpointer opaque)
+/* Run the waiting calls that now fit under max_client_requests; main
+ * thread.  A call that runs on the main loop ends inside
+ * dispatch_packet and lands here again: the outer loop goes on. */
+static void client_drain(daemon_client *c)
 {
-    daemon_client *c = opaque;
+    if (c->draining)
+        return;
+    c->draining = true;
+    while (c->fd >= 0 && !g_queue_is_empty(&c->waiting) &&
+           client_in_flight(c) < c->srv->cfg->max_client_requests) {
+        GByteArray *pkt = g_queue_pop_head(&c->waiting);
 
-    if (c->reading_paused && c->fd >= 0) {
-        c->reading_paused = false;
-        if (!c->read_watch)
-            c->read_watch = g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                          client_on_readable, c);
+        c->waiting_bytes -= pkt->len;
+        dispatch_packet(c, pkt);
     }
+    c->draining = false;
+    client_update_reading(c);
+}
+
+static gboolean client_after_call(gpointer opaque)
+{
+    client_drain(opaque);
     return G_SOURCE_REMOVE;
 }
 
@@ -264,8 +535,18 @@ void client_call_done(daemon_client *c)
     g_mutex_lock(&c->lock);
     c->calls_in_flight--;
     g_mutex_unlock(&c->lock);
-    g_main_context_invoke_full(NULL, G_PRIORITY_DEFAULT, client_resume_reading, client_ref(c),
+    g_main_context_invoke_full(NULL, G_PRIORITY_DEFAULT, client_after_call, client_ref(c),
                                (GDestroyNotify)client_unref);
+}
+
+void client_refused_string(daemon_client *c, const rpc_header *hdr)
+{
+    const dispatch_proc *proc = dispatch_remote_lookup(hdr->proc);
+    const vireo_error *err = error_last();
+
+    server_limit_refused(c->srv, LIMIT_STRING_SIZE, "client %d (%s): refused %s (serial %u): %s",
+                         c->id, c->peer, proc ? proc->name : "a call", hdr->serial,
+                         err && err->message ? err->message : "a string passes 4 MiB");
 }
 
 void client_disconnect(daemon_client *c, const char *why)
@@ -274,15 +555,22 @@ void client_disconnect(daemon_client *c, const char *why)
 
     if (c->fd < 0)
         return;
-    log_info("client %d: disconnected: %s", c->id, why);
+    if (c->over_limit)
+        log_debug("client over max_clients (%s): closed: %s", c->peer, why);
+    else
+        log_info("client %d: disconnected: %s", c->id, why);
     g_clear_handle_id(&c->read_watch, g_source_remove);
     g_clear_handle_id(&c->write_watch, g_source_remove);
+    g_clear_handle_id(&c->linger_timer, g_source_remove);
     keepalive_stop(c);
+    g_queue_clear_full(&c->waiting, (GDestroyNotify)g_byte_array_unref);
+    c->waiting_bytes = 0;
 
     g_mutex_lock(&c->lock);
     c->closed = true;
     g_queue_clear_full(&c->out, (GDestroyNotify)g_byte_array_unref);
     c->out_off = 0;
+    c->out_bytes = 0;
     streams = g_steal_pointer(&c->streams);
     c->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                        (GDestroyNotify)daemon_stream_unref);
@@ -292,7 +580,11 @@ void client_disconnect(daemon_client *c, const char *why)
     client_release_conn(c);
     close(c->fd);
     c->fd = -1;
-    g_hash_table_remove(c->srv->clients, c);
-    server_clients_changed(c->srv);
+    if (c->over_limit) {
+        g_hash_table_remove(c->srv->over_limit, c);
+    } else {
+        g_hash_table_remove(c->srv->clients, c);
+        server_clients_changed(c->srv);
+    }
     client_unref(c);    /* the server's */
 }

@@ -52,6 +52,7 @@ static const setting settings[] = {
     S(min_workers, SET_INT),
     S(prio_workers, SET_INT),
     S(max_client_requests, SET_INT),
+    S(max_client_queue, SET_INT),
     S(keepalive_interval, SET_INT),
     S(keepalive_count, SET_INT),
     S(log_level, SET_INT),
@@ -88,6 +89,9 @@ daemon_config *config_new(void)
     cfg->min_workers = 5;
     cfg->prio_workers = 5;
     cfg->max_client_requests = 5;
+    /* vireod's own: libvirtd stops reading a busy client instead, which
+     * also holds up its keepalive and streams */
+    cfg->max_client_queue = 1000;
     cfg->keepalive_interval = 5;
     cfg->keepalive_count = 5;
     cfg->log_level = VIREO_LOG_WARN;
@@ -350,6 +354,8 @@ int config_validate(const daemon_config *cfg)
         return config_bad_value("max_clients", "must be at least 1");
     if (cfg->max_client_requests < 1)
         return config_bad_value("max_client_requests", "must be at least 1");
+    if (cfg->max_client_queue < 0)
+        return config_bad_value("max_client_queue", "must not be negative");
     if (cfg->keepalive_count < 0)
         return config_bad_value("keepalive_count", "must not be negative");
     if (cfg->log_level < VIREO_LOG_DEBUG || cfg->log_level > VIREO_LOG_ERROR)

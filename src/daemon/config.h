@@ -33,7 +33,8 @@ typedef struct daemon_config {
     int max_workers;
     int min_workers;
     int prio_workers;
-    int max_client_requests;
+    int max_client_requests;    /* calls of one client running at once */
+    int max_client_queue;       /* calls of one client waiting beyond those; 0: none */
     int keepalive_interval;     /* seconds; -1 disables */
     int keepalive_count;
     int log_level;

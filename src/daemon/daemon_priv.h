@@ -25,12 +25,31 @@ typedef enum {
 
 typedef struct daemon_server daemon_server;
 
+/* The limits a client can hit; each refusal is logged (rate-limited) and
+ * counted per limit (server.c). */
+typedef enum {
+    LIMIT_MAX_CLIENTS,      /* max_clients */
+    LIMIT_CLIENT_QUEUE,     /* max_client_queue */
+    LIMIT_PACKET_SIZE,      /* RPC_MAX_PACKET, or a length under the header */
+    LIMIT_STRING_SIZE,      /* RPC_MAX_STRING inside a call */
+    LIMIT_OPEN_FILES,       /* accept failed: RLIMIT_NOFILE (or the system's) reached */
+    LIMIT_COUNT,
+} daemon_limit;
+
+/* One limit's refusals (server.c, under daemon_server.limits_lock). */
+typedef struct limit_log {
+    guint64 refused;        /* since the daemon started */
+    guint64 suppressed;     /* lines not logged since the last one */
+    gint64 last_us;         /* monotonic time of the last line logged */
+} limit_log;
+
 /* One listening unix socket.  Owned by daemon_server.listeners. */
 typedef struct daemon_listener {
     daemon_server *srv;     /* borrowed */
     char *path;             /* owned */
     int fd;
     guint watch;            /* main: accept source */
+    guint resume_timer;     /* main: accepting paused, out of file descriptors */
     listen_kind kind;
     bool created;           /* we made the socket file: unlink it at exit */
 } daemon_listener;
@@ -40,6 +59,9 @@ struct daemon_server {
     GMainLoop *loop;            /* owned */
     GPtrArray *listeners;       /* main: of daemon_listener *, owned */
     GHashTable *clients;        /* main: daemon_client * -> itself, one reference each */
+    GHashTable *over_limit;     /* main: clients accepted over max_clients, held only
+                                 * to answer their first call with the error; one
+                                 * reference each, at most SERVER_OVER_LIMIT_HELD */
     GThreadPool *pool;          /* calls */
     GThreadPool *prio_pool;     /* high-priority calls */
     vireo_conn *default_conn;   /* owned: the default URI opened for the daemon's
@@ -51,7 +73,16 @@ struct daemon_server {
     int next_client_id;         /* main */
     bool quitting;              /* main */
     int exit_status;            /* main */
+    GMutex limits_lock;
+    limit_log limits[LIMIT_COUNT];  /* limits_lock */
 };
+
+/* Over-limit connections (max_clients) held at once to tell them why;
+ * beyond this they are closed at once without a word. */
+#define SERVER_OVER_LIMIT_HELD 64
+/* Seconds a refused client gets to read its error and close before
+ * vireod closes it. */
+#define CLIENT_LINGER_SECONDS 5
 
 struct daemon_client {
     gint refs;                  /* atomic */
@@ -59,14 +90,27 @@ struct daemon_client {
     int id;                     /* for logs: "client 3" */
     int fd;                     /* main; -1 once closed */
     listen_kind kind;
+    char *peer;                 /* "uid 1000, pid 42" for logs; owned */
     guint read_watch;           /* main */
     guint write_watch;          /* main: only while a write would block */
-    bool reading_paused;        /* main: too many calls in flight */
+    bool reading_paused;        /* main: too much waiting in memory (calls or replies) */
+    bool over_limit;            /* main: came in over max_clients (in srv->over_limit) */
+    bool lingering;             /* main: its last reply is queued: input is read and
+                                 * dropped until it closes or linger_timer fires */
+    bool shut_wr;               /* main: lingering and everything sent */
+    guint linger_timer;         /* main */
 
     /* incoming packet being assembled (main) */
     guint8 in_len[RPC_LEN_SIZE];
     size_t in_got;              /* bytes of the packet read so far */
     GByteArray *in;             /* the whole packet once its length is known */
+    uint32_t in_refused_len;    /* non-zero: the length word of a packet to refuse;
+                                 * in holds only its length word and header */
+
+    /* calls read while max_client_requests run (main) */
+    GQueue waiting;             /* of GByteArray *, whole CALL packets, oldest first */
+    size_t waiting_bytes;
+    bool draining;              /* client_drain is running: do not nest it */
 
     /* keepalive (main) */
     bool ka_enabled;
@@ -78,6 +122,7 @@ struct daemon_client {
     bool closed;                /* lock: no more I/O; replies are dropped */
     GQueue out;                 /* lock: of GByteArray *, whole packets */
     size_t out_off;             /* lock: bytes of the head packet already sent */
+    size_t out_bytes;           /* lock: bytes in out not yet sent */
     bool kick_pending;          /* lock: a write kick is queued to the loop */
     int calls_in_flight;        /* lock */
     vireo_conn *conn;           /* lock: NULL until CONNECT_OPEN; one reference */
@@ -90,6 +135,12 @@ struct daemon_client {
 /* --- client.c (I/O and lifetime) --- */
 /* Take over fd (accepted, non-blocking) as a new client; main thread. */
 daemon_client *client_new(daemon_server *srv, int fd, listen_kind kind);
+/* Take over fd, accepted over max_clients: its first packet is answered
+ * with the error naming the limit, then it is closed (within
+ * CLIENT_LINGER_SECONDS at most).  peer: for the log (taken). */
+void client_new_over_limit(daemon_server *srv, int fd, listen_kind kind, char *peer);
+/* "uid U, pid P" of the peer of a unix socket, or "peer unknown". */
+char *client_peer_describe(int fd);
 daemon_client *client_ref(daemon_client *c);
 void client_unref(daemon_client *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(daemon_client, client_unref)
@@ -100,10 +151,15 @@ void client_queue(daemon_client *c, GByteArray *pkt);
  * drop the server's reference; main thread.  why: for the log. */
 void client_disconnect(daemon_client *c, const char *why);
 /* A call of c was handed to a worker (main thread) / the worker is
- * done with it (any thread): reading pauses while max_client_requests
- * calls are in flight. */
+ * done with it (any thread).  While max_client_requests calls are in
+ * flight, the client's later calls wait in c->waiting (up to
+ * max_client_queue; beyond, they are refused at once). */
 void client_call_started(daemon_client *c);
 void client_call_done(daemon_client *c);
+/* A CALL of c failed to decode because a string in it passes
+ * RPC_MAX_STRING (the thread's error says so): count and log it; any
+ * thread. */
+void client_refused_string(daemon_client *c, const rpc_header *hdr);
 
 /* --- client_api.c --- */
 /* Release the client's connection and its event registrations. */
@@ -161,5 +217,12 @@ void listen_stop(daemon_server *srv);
 /* --- server.c --- */
 /* The number of clients changed; main thread (idle timeout). */
 void server_clients_changed(daemon_server *srv);
+/* Count a refusal by limit and log "what (N refused so far)" at warning
+ * level, at most once a second per limit (the lines held back are
+ * counted in the next one); any thread. */
+void server_limit_refused(daemon_server *srv, daemon_limit limit, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+/* Refusals of limit so far; any thread. */
+guint64 server_limit_count(daemon_server *srv, daemon_limit limit);
 
 #endif

@@ -36,6 +36,7 @@ static void listener_free(gpointer p)
     daemon_listener *l = p;
 
     g_clear_handle_id(&l->watch, g_source_remove);
+    g_clear_handle_id(&l->resume_timer, g_source_remove);
     if (l->fd >= 0)
         close(l->fd);
     if (l->created && unlink(l->path) < 0 && errno != ENOENT)
@@ -91,6 +92,39 @@ static int listen_check_stale(const char *path, bool *stale)
     return 0;
 }
 
+/* A connection over max_clients: held (up to SERVER_OVER_LIMIT_HELD at
+ * once) to answer its first call with the error, so its user reads why;
+ * the clients already in go on being served. */
+static void listen_over_limit(daemon_listener *l, int cfd)
+{
+    daemon_server *srv = l->srv;
+    g_autofree char *peer = client_peer_describe(cfd);
+
+    if (g_hash_table_size(srv->over_limit) >= SERVER_OVER_LIMIT_HELD) {
+        server_limit_refused(srv, LIMIT_MAX_CLIENTS,
+                             "refused a client (%s) on '%s': max_clients (%d) reached; "
+                             "closed without a reply, %d refused clients are held already",
+                             peer, l->path, srv->cfg->max_clients, SERVER_OVER_LIMIT_HELD);
+        close(cfd);
+        return;
+    }
+    server_limit_refused(srv, LIMIT_MAX_CLIENTS,
+                         "refused a client (%s) on '%s': max_clients (%d) reached", peer,
+                         l->path, srv->cfg->max_clients);
+    client_new_over_limit(srv, cfd, l->kind, g_steal_pointer(&peer));
+}
+
+static gboolean listen_on_accept(gint fd, GIOCondition cond, gpointer opaque);
+
+static gboolean listen_resume(gpointer opaque)
+{
+    daemon_listener *l = opaque;
+
+    l->resume_timer = 0;    /* the source goes with this return */
+    l->watch = g_unix_fd_add(l->fd, G_IO_IN, listen_on_accept, l);
+    return G_SOURCE_REMOVE;
+}
+
 static gboolean listen_on_accept(gint fd, GIOCondition cond, gpointer opaque)
 {
     daemon_listener *l = opaque;
@@ -99,15 +133,23 @@ static gboolean listen_on_accept(gint fd, GIOCondition cond, gpointer opaque)
 
     (void)cond;
     cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (cfd < 0 && (errno == EMFILE || errno == ENFILE)) {
+        /* the pending connection stays readable: without a pause this
+         * would spin; the clients in are served meanwhile */
+        server_limit_refused(srv, LIMIT_OPEN_FILES,
+                             "cannot accept a client on '%s': %s; accepting there pauses "
+                             "for 1 s", l->path, g_strerror(errno));
+        l->watch = 0;       /* the source goes with this return */
+        l->resume_timer = g_timeout_add_seconds(1, listen_resume, l);
+        return G_SOURCE_REMOVE;
+    }
     if (cfd < 0) {
         if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
             log_warn("accept on '%s' failed: %s", l->path, g_strerror(errno));
         return G_SOURCE_CONTINUE;
     }
     if ((int)g_hash_table_size(srv->clients) >= srv->cfg->max_clients) {
-        log_warn("refusing a client on '%s': max_clients (%d) reached", l->path,
-                 srv->cfg->max_clients);
-        close(cfd);
+        listen_over_limit(l, cfd);
         return G_SOURCE_CONTINUE;
     }
     client_new(srv, cfd, l->kind);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "daemon/config.h"
@@ -135,6 +136,19 @@ static void main_ready(void *opaque)
     }
 }
 
+/* max_clients is 5000 by default, the usual soft limit on open files
+ * 1024: take what the hard limit allows (systemd gives libvirtd 8192). */
+static void main_raise_nofile(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            log_warn("cannot raise the open files limit: %s", g_strerror(errno));
+    }
+}
+
 static int main_serve(const options *o, const daemon_paths *paths, daemon_config *cfg)
 {
     g_autofree char *sock_dir = g_strdup(cfg->unix_sock_dir ? cfg->unix_sock_dir
@@ -148,6 +162,7 @@ static int main_serve(const options *o, const daemon_paths *paths, daemon_config
         config_free(cfg);
         return 1;
     }
+    main_raise_nofile();
     pid_fd = pidfile_acquire(pid_path);
     if (pid_fd < 0) {
         config_free(cfg);

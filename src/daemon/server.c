@@ -2,6 +2,7 @@
  * server.c: the main loop and its start and end (see server.h).
  */
 #include <signal.h>
+#include <stdarg.h>
 #include <unistd.h>
 #include <glib-unix.h>
 
@@ -12,6 +13,8 @@
 #include "util/log.h"
 
 #define LOG_CATEGORY "daemon.server"
+/* refusals by a limit, so a filter can pick them alone */
+#define LIMITS_CATEGORY "daemon.limits"
 
 static gboolean server_on_signal(gpointer opaque)
 {
@@ -44,21 +47,91 @@ void server_clients_changed(daemon_server *srv)
         g_clear_handle_id(&srv->idle_timer, g_source_remove);
 }
 
-/* Stop accepting, drop every client, let running calls finish. */
-static void server_shutdown(daemon_server *srv)
+static const char *const limit_names[LIMIT_COUNT] = {
+    [LIMIT_MAX_CLIENTS] = "max_clients",
+    [LIMIT_CLIENT_QUEUE] = "max_client_queue",
+    [LIMIT_PACKET_SIZE] = "packet size",
+    [LIMIT_STRING_SIZE] = "string size",
+    [LIMIT_OPEN_FILES] = "open files",
+};
+
+void server_limit_refused(daemon_server *srv, daemon_limit limit, const char *fmt, ...)
+{
+    limit_log *l = &srv->limits[limit];
+    gint64 now = g_get_monotonic_time();
+    guint64 refused, suppressed;
+    g_autofree char *what = NULL;
+    va_list ap;
+
+    g_mutex_lock(&srv->limits_lock);
+    refused = ++l->refused;
+    /* a flood of refusals must not flood the log: one line a second */
+    if (l->last_us && now - l->last_us < G_USEC_PER_SEC) {
+        l->suppressed++;
+        g_mutex_unlock(&srv->limits_lock);
+        return;
+    }
+    suppressed = l->suppressed;
+    l->suppressed = 0;
+    l->last_us = now;
+    g_mutex_unlock(&srv->limits_lock);
+
+    va_start(ap, fmt);
+    what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (suppressed)
+        log_message(VIREO_LOG_WARN, LIMITS_CATEGORY,
+                    "%s (%" G_GUINT64_FORMAT " refused so far; %" G_GUINT64_FORMAT
+                    " more since the last line not logged)", what, refused, suppressed);
+    else
+        log_message(VIREO_LOG_WARN, LIMITS_CATEGORY, "%s (%" G_GUINT64_FORMAT " refused so far)",
+                    what, refused);
+}
+
+guint64 server_limit_count(daemon_server *srv, daemon_limit limit)
+{
+    guint64 n;
+
+    g_mutex_lock(&srv->limits_lock);
+    n = srv->limits[limit].refused;
+    g_mutex_unlock(&srv->limits_lock);
+    return n;
+}
+
+/* At exit, the totals of the limits that refused anything. */
+static void server_log_limits(daemon_server *srv)
+{
+    for (int i = 0; i < LIMIT_COUNT; i++) {
+        guint64 n = server_limit_count(srv, i);
+
+        if (n)
+            log_message(VIREO_LOG_WARN, LIMITS_CATEGORY, "%s: %" G_GUINT64_FORMAT " refused in all",
+                        limit_names[i], n);
+    }
+}
+
+/* Drop every client of one table (clients or over_limit). */
+static void server_disconnect_all(GHashTable *table)
 {
     GHashTableIter it;
     gpointer c;
 
-    srv->quitting = true;
-    g_clear_handle_id(&srv->idle_timer, g_source_remove);
-    listen_stop(srv);
     for (;;) {
-        g_hash_table_iter_init(&it, srv->clients);
+        g_hash_table_iter_init(&it, table);
         if (!g_hash_table_iter_next(&it, &c, NULL))
             break;
         client_disconnect(c, "daemon shutting down");
     }
+}
+
+/* Stop accepting, drop every client, let running calls finish. */
+static void server_shutdown(daemon_server *srv)
+{
+    srv->quitting = true;
+    g_clear_handle_id(&srv->idle_timer, g_source_remove);
+    listen_stop(srv);
+    server_disconnect_all(srv->over_limit);
+    server_disconnect_all(srv->clients);
     worker_pools_stop(srv);
     /* what workers queued for the loop (write kicks) holds references */
     while (g_main_context_iteration(NULL, FALSE))
@@ -85,11 +158,13 @@ int server_run(daemon_config *cfg, const char *sock_dir, int idle_timeout,
         .cfg = cfg,
         .idle_timeout = idle_timeout,
         .clients = g_hash_table_new(g_direct_hash, g_direct_equal),
+        .over_limit = g_hash_table_new(g_direct_hash, g_direct_equal),
         .loop = g_main_loop_new(NULL, FALSE),
     };
     guint sig_term, sig_int;
     int status = 0;
 
+    g_mutex_init(&srv.limits_lock);
     signal(SIGPIPE, SIG_IGN);
     if (worker_pools_start(&srv) < 0 || listen_start(&srv, sock_dir) < 0 ||
         !(srv.default_conn = api_conn_open_local(cfg->uri_default, false))) {
@@ -121,7 +196,10 @@ out:
         vireo_conn_close(srv.qemu_conn);
     if (srv.default_conn)
         vireo_conn_close(srv.default_conn);
+    server_log_limits(&srv);
     g_hash_table_unref(srv.clients);
+    g_hash_table_unref(srv.over_limit);
+    g_mutex_clear(&srv.limits_lock);
     g_main_loop_unref(srv.loop);
     config_free(cfg);
     return status;

@@ -62,9 +62,13 @@ static GByteArray *worker_run(daemon_client *c, const rpc_header *hdr, const dis
     g_autoptr(GByteArray) pkt = NULL;
     int rc;
 
-    if (rpc_packet_decode(call->data, call->len, proc->args_filter, args) < 0) {
+    rc = rpc_packet_decode(call->data, call->len, proc->args_filter, args);
+    if (rc < 0) {
         xdr_free(proc->args_filter, args);
-        error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "Unable to decode message payload");
+        if (rc == RPC_DECODE_STRING_LIMIT)
+            client_refused_string(c, hdr);  /* its error names the limit */
+        else
+            error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "Unable to decode message payload");
         return NULL;
     }
     rc = proc->fn(c, hdr, args, ret);

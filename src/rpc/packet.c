@@ -108,9 +108,55 @@ void rpc_packet_finish(GByteArray *pkt, const rpc_header *hdr)
     rpc_put_be32(p + 24, (uint32_t)hdr->status);
 }
 
+/* What the decoder read last, to tell a string over its limit from a
+ * body that is merely malformed: xdr_string and xdr_bytes read the
+ * length word, then fail at once on one over their maximum. */
+typedef struct rpc_decode_spy {
+    bool_t (*getlong)(XDR *xdrs, long *lp);     /* xdrmem's */
+    bool_t (*getbytes)(XDR *xdrs, char *addr, u_int len);
+    uint32_t last;      /* the last word read */
+    bool short_read;    /* a read ran past the end of the body */
+} rpc_decode_spy;
+
+static bool_t rpc_spy_getlong(XDR *xdrs, long *lp)
+{
+    rpc_decode_spy *spy = (rpc_decode_spy *)xdrs->x_public;
+    bool_t ok = spy->getlong(xdrs, lp);
+
+    if (ok)
+        spy->last = (uint32_t)*lp;
+    else
+        spy->short_read = true;
+    return ok;
+}
+
+static bool_t rpc_spy_getbytes(XDR *xdrs, char *addr, u_int len)
+{
+    rpc_decode_spy *spy = (rpc_decode_spy *)xdrs->x_public;
+    bool_t ok = spy->getbytes(xdrs, addr, len);
+
+    if (!ok)
+        spy->short_read = true;
+    return ok;
+}
+
+/* After a failed decode: the length of the string that passed
+ * RPC_MAX_STRING, or 0 when that was not the cause.  The length must
+ * fit in what is left of the body, so a garbage word is not taken for
+ * one. */
+static uint32_t rpc_spy_long_string(const rpc_decode_spy *spy, size_t left)
+{
+    if (spy->short_read || spy->last <= RPC_MAX_STRING || spy->last > left)
+        return 0;
+    return spy->last;
+}
+
 int rpc_packet_decode(const uint8_t *buf, size_t len, xdrproc_t filter, void *data)
 {
     size_t start = RPC_LEN_SIZE + RPC_HEADER_SIZE;
+    rpc_decode_spy spy = { 0 };
+    struct xdr_ops ops;
+    uint32_t too_long;
     XDR xdr;
     bool ok;
     bool whole;
@@ -120,9 +166,24 @@ int rpc_packet_decode(const uint8_t *buf, size_t len, xdrproc_t filter, void *da
         return -1;
     }
     xdrmem_create(&xdr, (char *)(buf + start), (u_int)(len - start), XDR_DECODE);
+    ops = *xdr.x_ops;
+    spy.getlong = ops.x_getlong;
+    spy.getbytes = ops.x_getbytes;
+    ops.x_getlong = rpc_spy_getlong;
+    ops.x_getbytes = rpc_spy_getbytes;
+    xdr.x_ops = &ops;
+    xdr.x_public = (char *)&spy;
     ok = filter(&xdr, data);
     whole = ok && xdr_getpos(&xdr) == len - start;
+    too_long = ok ? 0 : rpc_spy_long_string(&spy, len - start - xdr_getpos(&xdr));
     xdr_destroy(&xdr);
+    if (too_long) {
+        xdr_free(filter, data);
+        error_report(VIREO_FROM_RPC, VIREO_ERR_RPC,
+                     "Unable to decode message payload: a string of %u bytes passes the "
+                     "limit of %u bytes (4 MiB)", too_long, RPC_MAX_STRING);
+        return RPC_DECODE_STRING_LIMIT;
+    }
     if (!ok) {
         xdr_free(filter, data);
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "unable to decode message body");

@@ -75,7 +75,9 @@ void rpc_packet_finish(GByteArray *pkt, const rpc_header *hdr);
 
 /* Decode the body of a whole packet into data (zeroed by the caller; free
  * with xdr_free(filter, data)).  0, or -1 when the body is malformed or
- * has bytes left over. */
+ * has bytes left over, or RPC_DECODE_STRING_LIMIT when it failed on a
+ * string (or byte array) longer than RPC_MAX_STRING; the error says which. */
+#define RPC_DECODE_STRING_LIMIT (-2)
 int rpc_packet_decode(const uint8_t *buf, size_t len, xdrproc_t filter, void *data);
 
 /* An XDR filter for "no body", with the signature xdrproc_t expects

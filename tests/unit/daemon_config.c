@@ -99,6 +99,41 @@ static void test_file(void)
           "a missing named file fails");
 }
 
+/* The resource limits: defaults as documented, read, and checked. */
+static void test_limits(void)
+{
+    g_autoptr(daemon_config) def = config_new();
+    g_autoptr(daemon_config) cfg = config_new();
+    static const char *const bad[] = {
+        "max_clients = 0\n", "max_client_requests = 0\n", "max_client_queue = -1\n",
+    };
+
+    CHECK(def->max_clients == 5000 && def->max_client_requests == 5 &&
+          def->max_client_queue == 1000,
+          "defaults: max_clients 5000, max_client_requests 5, max_client_queue 1000");
+    CHECK(config_load_string(cfg, "max_clients = 3\nmax_client_requests = 1\n"
+                             "max_client_queue = 4\n", "l.conf") == 0 &&
+          cfg->max_clients == 3 && cfg->max_client_requests == 1 && cfg->max_client_queue == 4,
+          "the limits are read");
+    CHECK(cfg->ignored->len == 0, "max_client_queue is a known setting");
+    CHECK(config_validate(cfg) == 0, "small limits are valid");
+    g_autoptr(daemon_config) none = config_new();
+    config_load_string(none, "max_client_queue = 0\n", "l.conf");
+    CHECK(config_validate(none) == 0, "max_client_queue 0 (no queue) is valid");
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(daemon_config) b = config_new();
+        g_autofree char *key = g_strndup(bad[i], strcspn(bad[i], " "));
+
+        config_load_string(b, bad[i], "l.conf");
+        CHECK(config_validate(b) < 0 && strstr(error_last()->message, key),
+              "'%s' is refused, naming the setting", key);
+    }
+    g_autoptr(daemon_config) str = config_new();
+    CHECK(config_load_string(str, "max_client_queue = \"10\"\n", "l.conf") < 0 &&
+          strstr(error_last()->message, "max_client_queue"),
+          "max_client_queue as a string is a syntax error naming it");
+}
+
 int main(void)
 {
     log_set_level(VIREO_LOG_ERROR);     /* the warnings are expected */
@@ -106,6 +141,7 @@ int main(void)
     test_bad_syntax();
     test_ignored_once();
     test_validate();
+    test_limits();
     test_file();
     return check_exit();
 }

@@ -250,6 +250,42 @@ static void test_garbage(void)
     error_reset();
 }
 
+/* A string over RPC_MAX_STRING that is really there is told apart from
+ * a malformed body: the error names the limit (the daemon counts it). */
+static void test_decode_string_limit(void)
+{
+    size_t over = RPC_MAX_STRING + 1024 * 1024;
+    g_autofree uint8_t *buf = g_malloc0(28 + 4 + over);
+    remote_domain_lookup_by_name_args name;
+
+    buf[28] = (uint8_t)(over >> 24);
+    buf[29] = (uint8_t)(over >> 16);
+    buf[30] = (uint8_t)(over >> 8);
+    buf[31] = (uint8_t)over;
+    memset(buf + 32, 'x', over);
+    memset(&name, 0, sizeof(name));
+    error_reset();
+    CHECK(rpc_packet_decode(buf, 28 + 4 + over, (xdrproc_t)xdr_remote_domain_lookup_by_name_args,
+                            &name) == RPC_DECODE_STRING_LIMIT &&
+              error_last() && error_last()->code == VIREO_ERR_RPC &&
+              strstr(error_last()->message, "4194304") && strstr(error_last()->message, "5242880"),
+          "a 5 MiB string is refused naming the 4 MiB limit");
+    memset(&name, 0, sizeof(name));
+    CHECK(rpc_packet_decode(buf, 28 + 4 + over / 2, (xdrproc_t)xdr_remote_domain_lookup_by_name_args,
+                            &name) == -1,
+          "a 5 MiB length with fewer bytes behind it is only malformed");
+    buf[29] = buf[30] = buf[31] = 0;
+    buf[28] = 0x00;
+    buf[29] = 0x40;     /* exactly RPC_MAX_STRING */
+    memset(&name, 0, sizeof(name));
+    CHECK(rpc_packet_decode(buf, 28 + 4 + RPC_MAX_STRING,
+                            (xdrproc_t)xdr_remote_domain_lookup_by_name_args, &name) == 0 &&
+              strlen(name.name) == RPC_MAX_STRING,
+          "a string of exactly 4 MiB decodes");
+    xdr_free((xdrproc_t)xdr_remote_domain_lookup_by_name_args, &name);
+    error_reset();
+}
+
 /* The encoder refuses what a peer would refuse. */
 static void test_encode_limits(void)
 {
@@ -297,6 +333,7 @@ int main(void)
     test_open_bytes();
     test_domain_list();
     test_error_body();
+    test_decode_string_limit();
     test_info_structs();
     test_event_msg();
     test_garbage();
