@@ -1,8 +1,13 @@
-/* Unit tests for src/util: UUIDs, MACs, URIs, errors, strict XML reading, XML writing. */
+/* Unit tests for src/util: UUIDs, MACs, URIs, errors, strict XML reading, XML writing,
+ * crash-only file writes. */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/mac.h"
 #include "util/uri.h"
 #include "util/uuid.h"
@@ -86,7 +91,7 @@ static void test_xml_read(void)
     int rc = xml_doc_check_unused(d);
     CHECK(rc < 0 && strstr(error_last()->message, "'y'"), "xml: unread attribute reported: %s",
           error_last()->message);
-    g_autofree char *y = xml_attr(d, root, "y");
+    g_autofree char *y G_GNUC_UNUSED = xml_attr(d, root, "y");
     rc = xml_doc_check_unused(d);
     CHECK(rc < 0 && strstr(error_last()->message, "<c>") && strstr(error_last()->message, "line 3"),
           "xml: unread element reported with its line: %s", error_last()->message);
@@ -129,6 +134,54 @@ static void test_xml_write(void)
     xbuf_clear(&kids);
 }
 
+static bool file_has(const char *path, const char *want)
+{
+    g_autofree char *text = NULL;
+
+    return g_file_get_contents(path, &text, NULL, NULL) && strcmp(text, want) == 0;
+}
+
+static void test_file(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-file-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "a.xml", NULL);
+    g_autofree char *link = g_build_filename(dir, "auto.xml", NULL);
+    g_autofree char *leftover = g_build_filename(dir, "a.xml.new-Ab12Cd", NULL);
+    g_autofree char *keep = g_build_filename(dir, "b.xml.new-toolong", NULL);
+    g_autofree char *target = NULL;
+    struct stat st;
+    int rc;
+
+    CHECK(file_write_atomic(path, "one", 3, 0600, VIREO_FROM_NONE) == 0 && file_has(path, "one"),
+          "file: atomic write creates the file");
+    st.st_mode = 0;
+    stat(path, &st);
+    CHECK((st.st_mode & 0777) == 0600, "file: with its mode (%o)", st.st_mode & 0777);
+    CHECK(file_write_runtime(path, "two", 3, 0600, VIREO_FROM_NONE) == 0 && file_has(path, "two"),
+          "file: runtime write replaces it");
+    rc = file_write_atomic(dir, "x", 1, 0600, VIREO_FROM_NONE);
+    CHECK(rc < 0 && error_last() && strstr(error_last()->message, dir),
+          "file: replacing a folder fails and names it: %s",
+          error_last() ? error_last()->message : "no error");
+    error_reset();
+    CHECK(file_symlink_atomic(path, link, VIREO_FROM_NONE) == 0 &&
+              (target = g_file_read_link(link, NULL)) && strcmp(target, path) == 0,
+          "file: symlink made");
+    CHECK(file_symlink_atomic(path, link, VIREO_FROM_NONE) == 0, "file: symlink replaced");
+    CHECK(file_remove_durable(link, VIREO_FROM_NONE) == 0 && !g_file_test(link, G_FILE_TEST_EXISTS),
+          "file: removed");
+    CHECK(file_remove_durable(link, VIREO_FROM_NONE) == 0, "file: removing a missing file is fine");
+    g_file_set_contents(leftover, "half", -1, NULL);
+    g_file_set_contents(keep, "other", -1, NULL);
+    CHECK(file_remove_leftovers(dir) == 1 && !g_file_test(leftover, G_FILE_TEST_EXISTS) &&
+              g_file_test(keep, G_FILE_TEST_EXISTS) && file_has(path, "two"),
+          "file: the temporary of a cut write is removed, nothing else");
+    unlink(keep);
+    unlink(path);
+    rc = rmdir(dir);
+    CHECK(rc == 0, "file: no other file was left (%s)", rc == 0 ? "empty" : g_strerror(errno));
+}
+
 int main(void)
 {
     test_uuid();
@@ -137,5 +190,6 @@ int main(void)
     test_error();
     test_xml_read();
     test_xml_write();
+    test_file();
     return check_exit();
 }
