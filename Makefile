@@ -8,6 +8,8 @@
 #   make bench             vireod against Debian's libvirtd, side by side
 #                          (bench/README.md); results in bench/results/
 #   make bench QUICK=1     every workload once, small sizes (a few minutes)
+#   make fuzz [FUZZ_TIME=60]  every libFuzzer target (fuzz/README.md) for
+#                          FUZZ_TIME seconds over its corpus (build-fuzz/)
 
 SANITIZE ?=
 ASAN_OPTS := -Db_sanitize=address,undefined -Db_lundef=false
@@ -20,7 +22,7 @@ else
 TEST_BUILDS := build build-asan
 endif
 
-.PHONY: all deps build build-asan test run bench clean
+.PHONY: all deps build build-asan build-fuzz test run bench clean
 
 all: build
 
@@ -41,7 +43,12 @@ build: build/build.ninja
 build-asan: build-asan/build.ninja
 	@ninja -C build-asan >/dev/null || ninja -C build-asan
 
-test: deps $(TEST_BUILDS)
+# the fuzz targets are built before the suite (tests/fuzz runs them); a
+# failure or a missing clang is reported by that test
+build-fuzz: deps
+	@fuzz/run.sh --build-only 2>/dev/null || true
+
+test: deps $(TEST_BUILDS) build-fuzz
 	@tests/run $(TEST_BUILDS)
 
 run: deps build
@@ -51,7 +58,7 @@ bench: deps build
 	@/usr/bin/python3 bench/run.py --build build $(if $(filter 1,$(QUICK)),--quick)
 
 clean:
-	rm -rf build build-asan .vireo
+	rm -rf build build-asan build-fuzz .vireo
 
 # make bench-profile WORKLOAD=rpc [TOOL=callgrind] [FULL=1]: one bench
 # workload on vireod alone under perf (or callgrind); prints the top
@@ -61,3 +68,11 @@ TOOL ?= perf
 .PHONY: bench-profile
 bench-profile: deps build
 	@bench/profile $(WORKLOAD) --tool $(TOOL) $(if $(filter 1,$(FULL)),--full)
+
+# make fuzz [FUZZ_TIME=seconds]: build build-fuzz/ (clang, ASan+UBSan,
+# -Dfuzz=true) and run each fuzz target that long, two at a time; new
+# corpus entries and reproducers stay under build-fuzz/fuzz-work/
+FUZZ_TIME ?= 60
+.PHONY: fuzz
+fuzz: deps
+	@fuzz/run.sh --time $(FUZZ_TIME)

@@ -7,7 +7,8 @@ pkgs="gcc make meson ninja-build pkg-config
 libglib2.0-dev libxml2-dev libxml2-utils libreadline-dev libjansson-dev
 libtirpc-dev rpcsvc-proto python3
 libvirt-clients libvirt0 python3-libvirt virtinst
-libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils"
+libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+clang libclang-rt-dev"
 
 missing=""
 for p in $pkgs; do

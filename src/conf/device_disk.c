@@ -89,6 +89,11 @@ void dev_disk_assign_drive(device_disk *disk)
     } else {
         return;
     }
+    /* a name past every controller vireo makes gets no address */
+    if (a->controller > DEV_DRIVE_CONTROLLER_MAX) {
+        memset(a, 0, sizeof(*a));
+        return;
+    }
     a->type = ADDR_DRIVE;
 }
 

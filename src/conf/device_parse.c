@@ -87,6 +87,12 @@ int dev_address_parse(xml_doc *d, xmlNode *node, device_address *addr)
             xml_attr_uint(d, a, "target", &addr->target) < 0 ||
             xml_attr_uint(d, a, "unit", &addr->unit) < 0)
             return -1;
+        if (addr->controller > DEV_DRIVE_CONTROLLER_MAX) {
+            error_report(d->err_domain, VIREO_ERR_CONFIG_UNSUPPORTED,
+                         "drive controller %u of <%s> at line %ld is over the limit of %u",
+                         addr->controller, node->name, DEV_LINE(a), DEV_DRIVE_CONTROLLER_MAX);
+            return -1;
+        }
         return 0;
     case ADDR_VIRTIO_SERIAL:
         if (xml_attr_uint(d, a, "controller", &addr->controller) < 0 ||
@@ -185,8 +191,19 @@ static void node_text_append(xml_doc *d, GString *out, xmlNode *node, int depth,
     text = xml_text(d, node);
     if (text && *g_strstrip(text)) {
         g_autofree char *esc = xml_escape(text);
+        GString *flat = g_string_new(NULL);
 
-        g_string_append_printf(out, ">%s</%s>\n", esc, node->name);
+        /* the text goes out on one line: the formatter indents every line
+         * of what it is given, so a raw line break would grow at each
+         * format (found by fuzz/fuzz_domain_xml) */
+        for (const char *p = esc; *p; p++) {
+            if (*p == '\n' || *p == '\r')
+                g_string_append(flat, *p == '\n' ? "&#10;" : "&#13;");
+            else
+                g_string_append_c(flat, *p);
+        }
+        g_string_append_printf(out, ">%s</%s>\n", flat->str, node->name);
+        g_string_free(flat, TRUE);
     } else {
         g_string_append(out, "/>\n");
     }

@@ -18,6 +18,11 @@
 
 /* The line of node, for messages. */
 #define DEV_LINE(node) ((long)xmlGetLineNo(node))
+/* The highest drive controller index a disk may name or be given: every
+ * index up to the highest one used becomes an implicit controller, so an
+ * unbounded one (controller='100000000', target dev='sdzzzz') would make
+ * millions of them (found by fuzz/fuzz_domain_xml). */
+#define DEV_DRIVE_CONTROLLER_MAX 255u
 
 /* Read a decimal attribute into a new string (kept as written but checked). */
 int dev_attr_number(xml_doc *d, xmlNode *node, const char *attr, char **out);

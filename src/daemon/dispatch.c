@@ -71,6 +71,8 @@ void dispatch_packet(daemon_client *c, GByteArray *pkt)
                      "passing file descriptors (procedure %d)", hdr.proc);
         client_queue(c, wire_error_reply(&hdr, error_last()));
         error_reset();
+        if (saved)
+            error_restore(g_steal_pointer(&saved));
         return;
     }
     case RPC_STREAM:

@@ -27,7 +27,7 @@
 #define DISPATCH_ENTRY(conn, entry, api)                                    \
     ((conn)->driver->domain && (conn)->driver->domain->entry                \
          ? (conn)->driver->domain->entry                                    \
-         : (dispatch_no_support(api), NULL))
+         : (dispatch_no_support(api), (__typeof__((conn)->driver->domain->entry))NULL))
 
 int dispatch_domain_memory_stats(daemon_client *client, const rpc_header *hdr G_GNUC_UNUSED,
                                  void *args_, void *ret_)

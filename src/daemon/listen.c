@@ -81,8 +81,20 @@ static int listen_check_stale(const char *path, bool *stale)
         error_report_system(VIREO_FROM_RPC, errno, "cannot create a socket");
         return -1;
     }
-    rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-    close(fd);
+    /* a child a killed daemon was spawning holds its sockets until it
+     * execs: what answers for a whole second is a daemon */
+    for (int tries = 0; tries < 20; tries++) {
+        rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+        close(fd);
+        if (rc < 0)
+            break;
+        g_usleep(50 * 1000);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            error_report_system(VIREO_FROM_RPC, errno, "cannot create a socket");
+            return -1;
+        }
+    }
     if (rc == 0) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_OPERATION_INVALID,
                      "another daemon is answering on '%s'; stop it first", path);

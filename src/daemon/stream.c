@@ -263,7 +263,7 @@ void daemon_stream_abort_cb(gpointer key, gpointer value, gpointer user)
 
 void stream_dispatch(daemon_client *c, const rpc_header *hdr, GByteArray *pkt)
 {
-    g_autoptr(GByteArray) owned = pkt;
+    g_autoptr(GByteArray) owned G_GNUC_UNUSED = pkt; /* frees pkt on every return */
     g_autoptr(daemon_stream) s = NULL;
     daemon_stream_recv_cb cb;
     void *opaque;

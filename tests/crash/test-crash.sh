@@ -153,6 +153,8 @@ check "a QEMU from an unfinished start runs ($stray)" wait_for 10 test -S "$RUN/
 : >"$RUN/vireo-orphan.pid"
 
 qemu_daemon_restart_same_root
+# the socket exists before the drivers are loaded: wait for an answer
+check "it answers a call" vsh_q list --all
 log_has() { grep -qF "$1" "$DAEMON_LOG"; }
 for f in "$QDIR/vireo-half.xml.new-a1B2c3" "$QDIR/autostart/$keep.xml.new-Zz9Yy8" \
     "$RUN/vireo-x.xml.new-000aaa"; do

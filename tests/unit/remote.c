@@ -150,7 +150,7 @@ static void test_overlapping_calls(void)
     GThread *ta = caller_start(&a, client, PROC_A, 10);
     GThread *tb = caller_start(&b, client, PROC_B, 20);
     rpc_header h1, h2, h;
-    int b1, b2, body;
+    int b1 = 0, b2 = 0, body;
     bool got;
 
     got = srv_recv(srv, &h1, &b1) && srv_recv(srv, &h2, &b2);

@@ -189,7 +189,7 @@ static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
     drv->loop = g_main_loop_new(drv->ctx, FALSE);
     drv->io_thread = g_thread_new("qemu-io", qemu_io_main, drv);
     drv->tasks = g_thread_pool_new(qemu_task_run, drv, -1, FALSE, NULL);
-    qemu_task_push_caps(drv);
+    qemu_task_push_drv(drv, QEMU_TASK_CAPS);
     qemu_config_load_all(drv);
     qemu_status_load_all(drv);
     log_info("%s: ready (config '%s', state '%s')", drv->uri, drv->config_dir, drv->run_dir);

@@ -248,11 +248,11 @@ void qemu_task_push(qemu_dom *dom, qemu_task_kind kind, const char *monitor)
     g_thread_pool_push(dom->drv->tasks, task, NULL);
 }
 
-void qemu_task_push_caps(qemu_drv *drv)
+void qemu_task_push_drv(qemu_drv *drv, qemu_task_kind kind)
 {
     qemu_task *task = g_new0(qemu_task, 1);
 
-    task->kind = QEMU_TASK_CAPS;
+    task->kind = kind;
     g_thread_pool_push(drv->tasks, task, NULL);
 }
 
@@ -263,7 +263,12 @@ void qemu_task_run(gpointer data, gpointer user_data)
 
     switch (task->kind) {
     case QEMU_TASK_CAPS:
+        /* the first call that needs them (a client's getVersion) finds
+         * them ready; a cold cache is left to that call */
         qemu_caps_warm(QEMU_EMULATOR_DEFAULT, drv->cache_dir);
+        break;
+    case QEMU_TASK_SWEEP:
+        qemu_status_sweep_late(drv);
         break;
     case QEMU_TASK_EXITED:
         qemu_task_exited(task->dom, task->run);

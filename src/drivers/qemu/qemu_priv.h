@@ -244,6 +244,7 @@ typedef enum {
     QEMU_TASK_ATTACH,       /* connect to the monitor of a status file's QEMU */
     QEMU_TASK_RESTART,      /* on_poweroff/on_crash restart: reset in place */
     QEMU_TASK_CAPS,         /* warm the default emulator's capabilities (no dom) */
+    QEMU_TASK_SWEEP,        /* a second stray sweep, a while after start (no dom) */
 } qemu_task_kind;
 typedef struct qemu_task {
     qemu_task_kind kind;
@@ -254,10 +255,8 @@ typedef struct qemu_task {
 /* Queue a task about dom's current run (with drv->lock); monitor: for
  * ATTACH, else NULL. */
 void qemu_task_push(qemu_dom *dom, qemu_task_kind kind, const char *monitor);
-/* Read the default emulator's cached capabilities in the background, so
- * the first call that needs them (a client's getVersion) finds them
- * ready; a cold cache is left to that call. */
-void qemu_task_push_caps(qemu_drv *drv);
+/* Queue a task about no domain (CAPS, SWEEP). */
+void qemu_task_push_drv(qemu_drv *drv, qemu_task_kind kind);
 /* on_crash=coredump-*: dump the guest's memory to the dump folder (job held). */
 void qemu_crash_dump(qemu_dom *dom);
 void qemu_task_run(gpointer data, gpointer user_data);
@@ -267,8 +266,23 @@ char *qemu_dom_path(qemu_drv *drv, const char *dir, const char *name, const char
 /* Write dom's status file (job held, drv->lock not held). */
 int qemu_status_save(qemu_dom *dom);
 void qemu_status_remove(qemu_drv *drv, const char *name);
+/* What one status file says. */
+typedef struct qemu_status {
+    int state, reason;
+    pid_t pid;
+    guint run;
+    char *monitor;          /* owned */
+    domain_def *live;       /* owned */
+} qemu_status;
+/* Read a status file's text into st (cleared by qemu_status_clear, also
+ * after a failure).  0, or -1 when malformed. */
+int qemu_status_parse(const char *text, qemu_status *st);
+void qemu_status_clear(qemu_status *st);
 /* At driver start: take back every domain a status file names. */
 void qemu_status_load_all(qemu_drv *drv);
+/* The SWEEP task: kill QEMUs of cut starts that were still being spawned
+ * (not yet QEMU) when the first sweep looked. */
+void qemu_status_sweep_late(qemu_drv *drv);
 /* The ATTACH task (job held from qemu_status_load_all). */
 void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor);
 /* At driver end: let go of every running QEMU without stopping it. */

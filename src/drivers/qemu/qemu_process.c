@@ -567,7 +567,7 @@ static bool proc_kill_stray(pid_t pid, const char *pid_file)
     return gone;
 }
 
-int qemu_proc_kill_strays(const char *run_dir, GHashTable *keep)
+int qemu_proc_kill_strays(const char *run_dir, GHashTable *keep, GHashTable *spare)
 {
     g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
     const char *entry;
@@ -582,7 +582,8 @@ int qemu_proc_kill_strays(const char *run_dir, GHashTable *keep)
             !(pid_file = proc_pidfile_arg(pid)))
             continue;
         dir = g_path_get_dirname(pid_file);
-        if (strcmp(dir, run_dir) != 0 || !g_str_has_suffix(pid_file, ".pid"))
+        if (strcmp(dir, run_dir) != 0 || !g_str_has_suffix(pid_file, ".pid") ||
+            g_hash_table_contains(spare, pid_file))
             continue;
         if (proc_kill_stray(pid, pid_file)) {
             log_warn("killed QEMU pid %d ('%s'): a start or restore that never finished "

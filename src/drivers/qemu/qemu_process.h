@@ -77,10 +77,11 @@ int qemu_proc_kill(qemu_proc *p, int grace_ms);
  * NULL is a no-op. */
 void qemu_proc_free(qemu_proc *p);
 
-/* Kill every QEMU whose -pidfile lies in run_dir and whose pid is not in
- * keep (a set of GINT_TO_POINTER pids): what a start or restore that a
- * crash interrupted left running with no status file.  The count killed. */
-int qemu_proc_kill_strays(const char *run_dir, GHashTable *keep);
+/* Kill every QEMU whose -pidfile lies in run_dir, whose pid is not in
+ * keep (a set of GINT_TO_POINTER pids) and whose pid file is not in spare
+ * (a set of paths): what a start or restore that a crash interrupted left
+ * running with no status file.  The count killed. */
+int qemu_proc_kill_strays(const char *run_dir, GHashTable *keep, GHashTable *spare);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemu_proc, qemu_proc_free)
 
 #endif

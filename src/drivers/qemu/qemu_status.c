@@ -80,16 +80,7 @@ void qemu_status_remove(qemu_drv *drv, const char *name)
     }
 }
 
-/* What one status file says. */
-typedef struct qemu_status {
-    int state, reason;
-    pid_t pid;
-    guint run;
-    char *monitor;          /* owned */
-    domain_def *live;       /* owned */
-} qemu_status;
-
-static void qemu_status_clear(qemu_status *st)
+void qemu_status_clear(qemu_status *st)
 {
     g_free(st->monitor);
     domain_def_free(st->live);
@@ -113,7 +104,7 @@ static xmlNode *qemu_xml_child(xmlNode *node, const char *name)
     return NULL;
 }
 
-static int qemu_status_parse(const char *text, qemu_status *st)
+int qemu_status_parse(const char *text, qemu_status *st)
 {
     xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "status.xml", NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -385,13 +376,22 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
 }
 
 
-/* After the status files are read: kill the QEMUs that interrupted
- * starts left behind, and remove the pid files and sockets no running
- * domain owns. */
+/* Whether the pid file and socket of name belong to a domain: a running
+ * one, or one whose job is held (a start may be making them). */
+static bool qemu_status_owned(qemu_drv *drv, const char *name)
+{
+    qemu_dom *dom = qemu_drv_find_name(drv, name);
+
+    return dom && (dom->job || dom->pid > 0);
+}
+
+/* Kill the QEMUs that cut starts left behind (their pid file in run_dir,
+ * no running domain with their pid, no job making them), then remove the
+ * pid files and sockets no domain owns. */
 static void qemu_status_sweep(qemu_drv *drv)
 {
     g_autoptr(GHashTable) pids = g_hash_table_new(NULL, NULL);
-    g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) spare = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GDir) dir = NULL;
     GHashTableIter it;
     gpointer value;
@@ -402,13 +402,16 @@ static void qemu_status_sweep(qemu_drv *drv)
     while (g_hash_table_iter_next(&it, NULL, &value)) {
         qemu_dom *dom = value;
 
-        if (dom->live && dom->pid > 0) {
+        if (dom->pid > 0)
             g_hash_table_add(pids, GINT_TO_POINTER(dom->pid));
-            g_hash_table_add(names, g_strdup(dom->live->name));
-        }
+        if (dom->job)
+            g_hash_table_add(spare, qemu_dom_path(drv, drv->run_dir,
+                                                  qemu_dom_current(dom)->name, ".pid"));
     }
     g_mutex_unlock(&drv->lock);
-    qemu_proc_kill_strays(drv->run_dir, pids);
+    qemu_proc_kill_strays(drv->run_dir, pids, spare);
+    /* drv->lock held: no start begins while its files are judged */
+    g_mutex_lock(&drv->lock);
     dir = g_dir_open(drv->run_dir, 0, NULL);
     while (dir && (file = g_dir_read_name(dir))) {
         const char *dot = strrchr(file, '.');
@@ -418,12 +421,34 @@ static void qemu_status_sweep(qemu_drv *drv)
         if (!dot || (strcmp(dot, ".pid") != 0 && strcmp(dot, ".monitor") != 0))
             continue;
         name = g_strndup(file, (gsize)(dot - file));
-        if (g_hash_table_contains(names, name))
+        if (qemu_status_owned(drv, name))
             continue;
         path = g_build_filename(drv->run_dir, file, NULL);
         log_warn("removing '%s': no running domain owns it", path);
         unlink(path);
     }
+    g_mutex_unlock(&drv->lock);
+}
+
+/* How long after start the second sweep looks: a killed daemon's child
+ * between its spawn and QEMU's exec does not look like QEMU yet, and on
+ * a loaded host that can last. */
+#define QEMU_SWEEP_LATE_MS 2000
+
+void qemu_status_sweep_late(qemu_drv *drv)
+{
+    /* in steps: a driver closing meanwhile waits for this task */
+    for (int waited = 0; waited < QEMU_SWEEP_LATE_MS; waited += 50) {
+        bool closing;
+
+        g_mutex_lock(&drv->lock);
+        closing = drv->closing;
+        g_mutex_unlock(&drv->lock);
+        if (closing)
+            return;
+        g_usleep(50 * 1000);
+    }
+    qemu_status_sweep(drv);
 }
 
 void qemu_status_load_all(qemu_drv *drv)
@@ -438,6 +463,7 @@ void qemu_status_load_all(qemu_drv *drv)
             qemu_status_load_one(drv, file);
     }
     qemu_status_sweep(drv);
+    qemu_task_push_drv(drv, QEMU_TASK_SWEEP);
     error_reset();
 }
 
