@@ -3,6 +3,7 @@
  * --check, then the server.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -149,6 +150,20 @@ static void main_raise_nofile(void)
     }
 }
 
+/* glibc gives each thread that allocates its own arena and keeps what is
+ * freed in it: with 20 workers taking turns, a daemon under steady load
+ * grows by what the arenas hold, not by what it uses (the load test:
+ * +10 % in a minute, all of it given back by malloc_trim).  Two arenas,
+ * and the top of the heap given back every few seconds, keep RSS flat. */
+#define MAIN_TRIM_SECONDS 5
+
+static gboolean main_trim(gpointer unused)
+{
+    (void)unused;
+    malloc_trim(0);
+    return G_SOURCE_CONTINUE;
+}
+
 static int main_serve(const options *o, const daemon_paths *paths, daemon_config *cfg)
 {
     g_autofree char *sock_dir = g_strdup(cfg->unix_sock_dir ? cfg->unix_sock_dir
@@ -163,6 +178,8 @@ static int main_serve(const options *o, const daemon_paths *paths, daemon_config
         return 1;
     }
     main_raise_nofile();
+    mallopt(M_ARENA_MAX, 2);
+    g_timeout_add_seconds(MAIN_TRIM_SECONDS, main_trim, NULL);
     pid_fd = pidfile_acquire(pid_path);
     if (pid_fd < 0) {
         config_free(cfg);

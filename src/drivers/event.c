@@ -242,6 +242,10 @@ static void event_emit(const void *source, int event_id, const char *name,
         idle = g_idle_source_new();
         g_source_set_callback(idle, event_dispatch, msg, event_msg_free);
         g_source_set_name(idle, "vireo-domain-event");
+        /* not idle priority: under steady client I/O an idle source never
+         * runs, and undelivered events pile up without bound (the load
+         * test saw 400 MB and events 10 s late with 64 clients) */
+        g_source_set_priority(idle, G_PRIORITY_DEFAULT);
         g_source_attach(idle, reg->ctx);
     }
     g_mutex_unlock(&events_lock);

@@ -317,23 +317,32 @@ class Test:
     def check_attached(self, dom, d, state, op):
         """The new daemon talks to the guest's QEMU: a pause and a resume.
         False when the guest stopped instead: a destroy or save the kill
-        cut may have told QEMU to quit, and the new daemon sees it go."""
-        try:
-            if state == "running":
-                dom.suspend()
-                dom.resume()
-            else:
-                dom.resume()
-                dom.suspend()
-            self.counts["reattached"] += 1
-            return True
-        except libvirt.libvirtError as e:
-            if op in ("destroy", "save") and self.stops(dom):
-                d.state = "shutoff"
-                self.counts["stopped late"] += 1
-                return False
-            self.problem("reattach", "%s (%s, in flight: %s): %s" % (d.name, state, op, e))
-            return True
+        cut may have told QEMU to quit, and the new daemon sees it go.
+        Until the re-attach is done the state is the status file's, which
+        a cut suspend or resume may not have updated: then the first call
+        (it waits for the re-attach) finds the state QEMU says."""
+        for attempt in (1, 2):
+            try:
+                if state == "running":
+                    dom.suspend()
+                    dom.resume()
+                else:
+                    dom.resume()
+                    dom.suspend()
+                self.counts["reattached"] += 1
+                return True
+            except libvirt.libvirtError as e:
+                now = STATE_NAMES.get(dom.state()[0])
+                if attempt == 1 and op in ("suspend", "resume") and now != state and \
+                        e.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID:
+                    d.state = state = now
+                    continue
+                if op in ("destroy", "save") and self.stops(dom):
+                    d.state = "shutoff"
+                    self.counts["stopped late"] += 1
+                    return False
+                self.problem("reattach", "%s (%s, in flight: %s): %s" % (d.name, state, op, e))
+                return True
 
     def temporaries(self):
         """Temporary files of writes under way (or cut by a kill)."""

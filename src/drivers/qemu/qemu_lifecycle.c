@@ -109,6 +109,8 @@ static qemu_proc *qemu_start_spawn(qemu_dom *dom, const domain_def *live, const 
     argv = qemu_command_build(live, caps, &opts);
     if (!argv)
         return NULL;
+    /* a killed daemon's spawn may have become QEMU after the sweeps looked */
+    qemu_proc_kill_pid_file_holder(pid);
     /* qemu_proc_spawn writes the command line to the log first */
     return qemu_proc_spawn(argv, log_path, mon, pid, drv->ctx, QEMU_START_TIMEOUT_MS,
                            qemu_on_event, qemu_on_exit, dom);

@@ -567,6 +567,24 @@ static bool proc_kill_stray(pid_t pid, const char *pid_file)
     return gone;
 }
 
+void qemu_proc_kill_pid_file_holder(const char *pid_path)
+{
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    int fd = open(pid_path, O_RDONLY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return;
+    /* QEMU holds a lock on its pid file while it runs: the holder's pid */
+    rc = fcntl(fd, F_GETLK, &fl);
+    close(fd);
+    if (rc < 0 || fl.l_type == F_UNLCK || fl.l_pid <= 0)
+        return;
+    if (proc_kill_stray(fl.l_pid, pid_path))
+        log_warn("killed QEMU pid %d ('%s'): a start or restore that never finished "
+                 "launched it", (int)fl.l_pid, pid_path);
+}
+
 int qemu_proc_kill_strays(const char *run_dir, GHashTable *keep, GHashTable *spare)
 {
     g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);

@@ -82,6 +82,11 @@ void qemu_proc_free(qemu_proc *p);
  * (a set of paths): what a start or restore that a crash interrupted left
  * running with no status file.  The count killed. */
 int qemu_proc_kill_strays(const char *run_dir, GHashTable *keep, GHashTable *spare);
+
+/* Kill the QEMU that holds pid_path's lock, if its command line names
+ * pid_path: a stray the start about to use pid_path would collide with
+ * (the caller knows no QEMU of its own runs there). */
+void qemu_proc_kill_pid_file_holder(const char *pid_path);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemu_proc, qemu_proc_free)
 
 #endif

@@ -300,10 +300,12 @@ static void qemu_status_sync_run_state(qemu_dom *dom, qemu_proc *proc)
     if (running && dom->state == VIREO_DOMAIN_PAUSED) {
         dom->state = VIREO_DOMAIN_RUNNING;
         dom->reason = VIREO_DOMAIN_RUNNING_UNPAUSED;
+        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
         changed = true;
     } else if (!running && dom->state == VIREO_DOMAIN_RUNNING) {
         dom->state = VIREO_DOMAIN_PAUSED;
         dom->reason = VIREO_DOMAIN_PAUSED_UNKNOWN;
+        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED, VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
         changed = true;
     }
     g_mutex_unlock(&dom->drv->lock);
