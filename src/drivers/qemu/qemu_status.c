@@ -14,8 +14,8 @@
  * error) is not written: a re-attaching driver asks QEMU whether its
  * vCPUs run (query-status) rather than trust the file for that.  At
  * driver start, QEMUs that a start cut short left without a status file
- * are killed (qemu_status_sweep).  A QEMU that exited while no driver watched is
- * marked shut off (reason unknown, event STOPPED_FAILED) and its files
+ * are killed (qemu_status_sweep).  A QEMU that exited while no driver
+ * watched is marked shut off (reason unknown, event STOPPED_FAILED) and its files
  * removed.  One still alive is re-attached in the background, retrying
  * while its monitor does not answer: libvirt kills such a guest, but a
  * guest must not die because its manager restarted.  It never runs
