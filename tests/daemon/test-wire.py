@@ -178,13 +178,16 @@ def outcome(r):
 
 def opened(path):
     """A raw client that has done the connect prologue virsh does."""
-    c = Raw(path)
+    # the prologue is answered, however loaded the machine: a long wait;
+    # what the case waits for after it keeps the short one
+    c = Raw(path, timeout=10)
     c.send(call(PROC_AUTH_LIST, 1))
     c.recv_reply()
     c.send(call(PROC_CONNECT_OPEN, 2, xdr_nullable_string("test:///default") +
                 struct.pack(">I", 0)))
     r = c.recv_reply()
     assert isinstance(r, tuple) and r[0][5] == OK_, "CONNECT_OPEN failed: %r" % (r,)
+    c.s.settimeout(RECV_TIMEOUT)
     return c
 
 
