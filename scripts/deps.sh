@@ -6,6 +6,7 @@ set -eu
 pkgs="gcc make meson ninja-build pkg-config
 libglib2.0-dev libxml2-dev libxml2-utils libreadline-dev libjansson-dev
 libtirpc-dev rpcsvc-proto python3
+libgnutls28-dev
 libvirt-clients libvirt0 python3-libvirt virtinst
 libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
 clang libclang-rt-dev"
