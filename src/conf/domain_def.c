@@ -237,35 +237,6 @@ int domain_name_check(const char *name)
     return 0;
 }
 
-/* libvirt's scaled units: 1024-based for k/KiB, 1000-based for KB/MB... */
-static const struct {
-    const char *name;
-    uint64_t bytes;
-} memory_units[] = {
-    { "b", 1 }, { "bytes", 1 },
-    { "k", 1ULL << 10 }, { "KiB", 1ULL << 10 }, { "KB", 1000ULL },
-    { "M", 1ULL << 20 }, { "MiB", 1ULL << 20 }, { "MB", 1000000ULL },
-    { "G", 1ULL << 30 }, { "GiB", 1ULL << 30 }, { "GB", 1000000000ULL },
-    { "T", 1ULL << 40 }, { "TiB", 1ULL << 40 }, { "TB", 1000000000000ULL },
-    { "P", 1ULL << 50 }, { "PiB", 1ULL << 50 }, { "PB", 1000000000000000ULL },
-    { "E", 1ULL << 60 }, { "EiB", 1ULL << 60 }, { "EB", 1000000000000000000ULL },
-};
-
-int memory_unit_bytes(const char *unit, uint64_t *bytes)
-{
-    if (!unit) {
-        *bytes = 1024;
-        return 0;
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(memory_units); i++) {
-        if (g_ascii_strcasecmp(unit, memory_units[i].name) == 0) {
-            *bytes = memory_units[i].bytes;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 /* Parse a CPU/node list ("0-3,^2,8") into a bitmap; NULL if malformed. */
 static GArray *cpuset_parse(const char *s)
 {

@@ -12,6 +12,7 @@
 
 #include "conf/domain_def.h"
 #include "conf/domain_priv.h"
+#include "conf/units.h"
 #include "util/error.h"
 #include "util/uuid.h"
 
@@ -48,7 +49,7 @@ int domain_parse_size(xml_doc *d, xmlNode *node, const char *attr, uint64_t *kib
     if (!text)
         return 0;
     g_strstrip(text);
-    if (memory_unit_bytes(unit, &scale) < 0) {
+    if (unit_bytes(unit, 1024, &scale) < 0) {
         error_report(d->err_domain, VIREO_ERR_XML_ERROR,
                      "unknown unit '%s' of <%s> at line %ld", unit, node->name,
                      xmlGetLineNo(node));

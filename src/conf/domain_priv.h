@@ -16,9 +16,6 @@ void domain_seclabel_free(gpointer p);
 domain_cpu *domain_cpu_new(void);
 void domain_cpu_free(domain_cpu *cpu);
 
-/* Bytes in one unit='' (NULL: KiB).  -1 when unknown. */
-int memory_unit_bytes(const char *unit, uint64_t *bytes);
-
 /* A CPU or node list in libvirt's canonical form ("0-1,^1,3" -> "0,3");
  * NULL when malformed or empty.  Caller g_free()s. */
 char *cpuset_normalize(const char *s);

@@ -6,36 +6,8 @@
 #include <string.h>
 
 #include "conf/storage_priv.h"
+#include "conf/units.h"
 #include "util/error.h"
-
-/* libvirt's scaled units: powers of 1024 for k/KiB..., of 1000 for KB... */
-static const struct {
-    const char *name;
-    uint64_t bytes;
-} storage_units[] = {
-    { "b", 1 }, { "bytes", 1 },
-    { "k", 1ULL << 10 }, { "KiB", 1ULL << 10 }, { "KB", 1000ULL },
-    { "M", 1ULL << 20 }, { "MiB", 1ULL << 20 }, { "MB", 1000000ULL },
-    { "G", 1ULL << 30 }, { "GiB", 1ULL << 30 }, { "GB", 1000000000ULL },
-    { "T", 1ULL << 40 }, { "TiB", 1ULL << 40 }, { "TB", 1000000000000ULL },
-    { "P", 1ULL << 50 }, { "PiB", 1ULL << 50 }, { "PB", 1000000000000000ULL },
-    { "E", 1ULL << 60 }, { "EiB", 1ULL << 60 }, { "EB", 1000000000000000000ULL },
-};
-
-int storage_unit_bytes(const char *unit, uint64_t *bytes)
-{
-    if (!unit) {
-        *bytes = 1;
-        return 0;
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(storage_units); i++) {
-        if (g_ascii_strcasecmp(unit, storage_units[i].name) == 0) {
-            *bytes = storage_units[i].bytes;
-            return 0;
-        }
-    }
-    return -1;
-}
 
 int storage_parse_size(xml_doc *d, xmlNode *node, uint64_t *bytes)
 {
@@ -46,7 +18,7 @@ int storage_parse_size(xml_doc *d, xmlNode *node, uint64_t *bytes)
 
     if (!node)
         return 0;
-    if (storage_unit_bytes(unit, &scale) < 0) {
+    if (unit_bytes(unit, 1, &scale) < 0) {
         error_report(d->err_domain, VIREO_ERR_XML_ERROR, "unknown unit '%s' of <%s> at line %ld",
                      unit, node->name, xmlGetLineNo(node));
         return -1;

@@ -8,9 +8,6 @@
 #include "conf/storage_pool.h"
 #include "util/xml.h"
 
-/* Bytes in one unit='' (NULL: bytes, storage's default).  -1 when unknown. */
-int storage_unit_bytes(const char *unit, uint64_t *bytes);
-
 /* Read a size element (<capacity unit='GiB'>2</capacity>) into bytes;
  * no unit means bytes.  1 present, 0 node NULL, -1 with an error naming
  * the element, its line and the value. */
