@@ -32,7 +32,6 @@ refusals it saw, to compare with the daemon's log);
 exits non-zero on a failure.
 """
 import os
-import socket
 import struct
 import subprocess
 import sys
@@ -41,10 +40,10 @@ import time
 
 import libvirt
 
-REMOTE = 0x20008086
-KEEPALIVE = 0x6B656570
-CALL, REPLY, MESSAGE = 0, 1, 2
-OK_, ERROR = 0, 1
+import rpcwire
+from rpcwire import (ERROR, KEEPALIVE, MESSAGE, OK_, REPLY, call, decode_error, packet,
+                     xdr_string)
+
 PROC_CONNECT_OPEN = 1
 PROC_LOOKUP_BY_NAME = 23
 PROC_AUTH_LIST = 66
@@ -68,77 +67,15 @@ def ok(cond, what, detail=""):
     return cond
 
 
-# --- framing (as tests/daemon/test-wire.py) ----------------------------------
-def xdr_string(s):
-    b = s.encode() if isinstance(s, str) else s
-    return struct.pack(">I", len(b)) + b + b"\0" * (-len(b) % 4)
-
-
-def packet(prog, vers, proc, ptype, serial, status=OK_, body=b""):
-    hdr = struct.pack(">IIiiIi", prog, vers, proc, ptype, serial, status)
-    return struct.pack(">I", 4 + len(hdr) + len(body)) + hdr + body
-
-
-def call(proc, serial, body=b""):
-    return packet(REMOTE, 1, proc, CALL, serial, OK_, body)
-
-
-def decode_error(body):
-    """remote_error: code, domain, message? (the rest is not needed)"""
-    code, domain, present = struct.unpack_from(">iii", body, 0)
-    message = None
-    if present:
-        (n,) = struct.unpack_from(">I", body, 12)
-        message = body[16:16 + n].decode(errors="replace")
-    return code, message
-
-
-class Raw:
+class Raw(rpcwire.Raw):
     def __init__(self, path, timeout=10.0):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(timeout)
-        self.s.connect(path)
-
-    def send(self, data):
-        try:
-            self.s.sendall(data)
-            return True
-        except OSError:
-            return False
-
-    def recv_exact(self, n):
-        buf = b""
-        while len(buf) < n:
-            chunk = self.s.recv(n - len(buf))
-            if not chunk:
-                return None
-            buf += chunk
-        return buf
-
-    def recv(self):
-        """((prog, vers, proc, type, serial, status), body), "eof" or "timeout"."""
-        try:
-            head = self.recv_exact(4)
-            if head is None:
-                return "eof"
-            (length,) = struct.unpack(">I", head)
-            rest = self.recv_exact(length - 4)
-            if rest is None:
-                return "eof"
-            return struct.unpack_from(">IIiiIi", rest), rest[24:]
-        except socket.timeout:
-            return "timeout"
-        except ConnectionResetError:
-            return "eof"
+        super().__init__(path, timeout)
 
     def open_conn(self):
         self.send(call(PROC_CONNECT_OPEN, 1, struct.pack(">i", 1) +
                        xdr_string("test:///default") + struct.pack(">I", 0)))
         r = self.recv()
         return isinstance(r, tuple) and r[0][5] == OK_
-
-    def close(self):
-        self.s.close()
 
 
 def uri(path):
@@ -234,7 +171,7 @@ def check_hold(path, n):
     r.send(call(PROC_AUTH_LIST, 5))
     rep = r.recv()
     good = (isinstance(rep, tuple) and rep[0][1:6] == (1, PROC_AUTH_LIST, REPLY, 5, ERROR) and
-            "max_clients (%d)" % n in (decode_error(rep[1])[1] or ""))
+            "max_clients (%d)" % n in (decode_error(rep[1])["message"] or ""))
     ok(good, "a held one that calls gets the error on its serial", rep)
     ok(r.recv() == "eof", "then end of file")
     # a silent held one is closed within CLIENT_LINGER_SECONDS (5)
@@ -277,8 +214,8 @@ def check_queue(path, reqs, queue):
        "%d pipelined calls are each answered once, with their serial" % count, bad)
     ok(pong, "a PING among the queued calls gets its PONG")
     refused = [s for s, (st, e) in answers.items()
-               if st == ERROR and e[0] == VIR_ERR_OPERATION_FAILED and
-               "max_client_queue (%d)" % queue in (e[1] or "")]
+               if st == ERROR and e["code"] == VIR_ERR_OPERATION_FAILED and
+               "max_client_queue (%d)" % queue in (e["message"] or "")]
     served = [s for s, (st, e) in answers.items() if st == OK_]
     REFUSED["max_client_queue"] += len(refused)
     ok(len(refused) + len(served) == count,
@@ -303,7 +240,7 @@ def check_packets(path):
     r.send(struct.pack(">I", 33 * 1024 * 1024) + call(PROC_AUTH_LIST, 9)[4:])
     rep = r.recv()
     good = (isinstance(rep, tuple) and rep[0][3:6] == (REPLY, 9, ERROR) and
-            decode_error(rep[1])[0] == VIR_ERR_RPC and "32 MiB" in decode_error(rep[1])[1])
+            decode_error(rep[1])["code"] == VIR_ERR_RPC and "32 MiB" in decode_error(rep[1])["message"])
     REFUSED["packet size"] += good
     ok(good, "a length word over 32 MiB gets VIR_ERR_RPC naming 32 MiB on its serial", rep)
     ok(r.recv() == "eof", "then end of file")
@@ -332,8 +269,8 @@ def check_packets(path):
     r.send(call(PROC_LOOKUP_BY_NAME, 11, xdr_string(b"x" * (5 * 1024 * 1024))))
     rep = r.recv()
     e = decode_error(rep[1]) if isinstance(rep, tuple) and rep[0][5] == ERROR else None
-    good = (e is not None and rep[0][4] == 11 and e[0] == VIR_ERR_RPC and
-            "4194304" in e[1] and "4 MiB" in e[1])
+    good = (e is not None and rep[0][4] == 11 and e["code"] == VIR_ERR_RPC and
+            "4194304" in (e["message"] or "") and "4 MiB" in (e["message"] or ""))
     REFUSED["string size"] += good
     ok(good, "a 5 MiB string gets VIR_ERR_RPC naming the 4 MiB string limit", rep if not e else e)
     r.send(call(PROC_LOOKUP_BY_NAME, 12, xdr_string("test")))
