@@ -15,7 +15,9 @@
 #endif
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +93,26 @@ static inline char *fuzz_write_file(const char *name, const uint8_t *data, size_
     }
     close(fd);
     return path;
+}
+
+/* The round-trip rule of every XML target: what vireo wrote (first) it
+ * parses back (reparsed), and formats the same again (second); abort()
+ * when not, with both texts.  same: whatever else the target compares. */
+static inline void fuzz_check_roundtrip(const char *first, bool reparsed, const char *second,
+                                        bool same)
+{
+    if (!first || !reparsed) {
+        const vireo_error *e = error_last();
+
+        fprintf(stderr, "vireo's own output does not parse (%s):\n%s\n",
+                e ? e->message : "no error", first ? first : "(no output)");
+        abort();
+    }
+    if (!second || strcmp(first, second) != 0 || !same) {
+        fprintf(stderr, "format -> parse -> format differs:\n--- first\n%s\n--- second\n%s\n",
+                first, second ? second : "(no output)");
+        abort();
+    }
 }
 
 #endif

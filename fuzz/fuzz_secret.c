@@ -25,20 +25,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (def) {
         first = secret_def_format(def);
-        if (!first || !(again = secret_def_parse(first))) {
-            const vireo_error *e = error_last();
-
-            fprintf(stderr, "vireo's own output does not parse (%s):\n%s\n",
-                    e ? e->message : "no error", first ? first : "(no output)");
-            abort();
-        }
-        second = secret_def_format(again);
-        if (!second || strcmp(first, second) != 0 ||
-            memcmp(def->uuid, again->uuid, sizeof(def->uuid)) != 0) {
-            fprintf(stderr, "format -> parse -> format differs:\n--- first\n%s\n--- second\n%s\n",
-                    first, second ? second : "(no output)");
-            abort();
-        }
+        if (first)
+            again = secret_def_parse(first);
+        second = again ? secret_def_format(again) : NULL;
+        fuzz_check_roundtrip(first, again != NULL, second,
+                             again && memcmp(def->uuid, again->uuid, sizeof(def->uuid)) == 0);
     }
     error_reset();
     return 0;
