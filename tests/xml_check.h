@@ -1,0 +1,94 @@
+/*
+ * xml_check.h: what the XML corpus tests (domain_xml.c, storage_xml.c,
+ * secret.c) check the same way: outputs against libvirt's RelaxNG
+ * schemas, and bad inputs refused as their NAME.err says.
+ */
+#ifndef VIREO_TESTS_XML_CHECK_H
+#define VIREO_TESTS_XML_CHECK_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "check.h"
+#include "util/error.h"
+
+#define XML_SCHEMA_DIR "/usr/share/libvirt/schemas/"
+
+/* One xmllint run over every file against XML_SCHEMA_DIR/rng; its stderr
+ * says "FILE validates" or "FILE fails to validate" per file.  SKIP when
+ * xmllint or the schema is missing. */
+static inline void xml_check_schema(GPtrArray *files, const char *rng)
+{
+    g_autofree char *schema = g_strconcat(XML_SCHEMA_DIR, rng, NULL);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autofree char *err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *xmllint = g_find_program_in_path("xmllint");
+    int status = 0;
+
+    if (!g_file_test(schema, G_FILE_TEST_EXISTS) || !xmllint) {
+        SKIP("schema validation", "xmllint or the libvirt schemas missing");
+        return;
+    }
+    g_ptr_array_add(argv, (char *)"xmllint");
+    g_ptr_array_add(argv, (char *)"--noout");
+    g_ptr_array_add(argv, (char *)"--relaxng");
+    g_ptr_array_add(argv, schema);
+    for (guint i = 0; i < files->len; i++)
+        g_ptr_array_add(argv, files->pdata[i]);
+    g_ptr_array_add(argv, NULL);
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                      &err, &status, &gerr)) {
+        CHECK(false, "xmllint runs: %s", gerr->message);
+        return;
+    }
+    for (guint i = 0; i < files->len; i++) {
+        g_autofree char *ok = g_strdup_printf("%s validates", (char *)files->pdata[i]);
+        g_autofree char *base = g_path_get_basename(files->pdata[i]);
+
+        if (!CHECK(strstr(err, ok) != NULL, "%s validates against %s", base, rng)) {
+            g_auto(GStrv) lines = g_strsplit(err, "\n", -1);
+
+            for (char **l = lines; *l; l++)
+                if (strstr(*l, files->pdata[i]))
+                    NOTE("%s", *l);
+        }
+    }
+}
+
+/* Parse xml (the input named name) and free what came out: true when it
+ * was refused, with the thread's error set. */
+typedef bool (*xml_refuses_fn)(const char *xml, const char *name);
+
+/* dir/NAME.xml must be refused by refuses with the code and message
+ * substring dir/NAME.err holds ("CODE substring"), from error domain. */
+static inline void xml_check_bad(const char *dir, const char *name, int domain,
+                                 xml_refuses_fn refuses)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *stem = g_strndup(name, strlen(name) - 4);
+    g_autofree char *err_path = g_strdup_printf("%s/%s.err", dir, stem);
+    g_autofree char *xml = NULL, *spec = NULL;
+    const vireo_error *e;
+    bool refused;
+    char *sub;
+    int code;
+
+    g_file_get_contents(path, &xml, NULL, NULL);
+    if (!CHECK(g_file_get_contents(err_path, &spec, NULL, NULL), "%s has %s.err", name, stem))
+        return;
+    g_strchomp(spec);
+    code = (int)strtol(spec, &sub, 10);
+    while (*sub == ' ')
+        sub++;
+    error_reset();
+    refused = refuses(xml ? xml : "", name);
+    e = error_last();
+    if (!CHECK(refused && e && e->code == code && e->domain == domain && strstr(e->message, sub),
+               "%s is refused with code %d and '%s'", name, code, sub))
+        NOTE("got: %s", !refused ? "parsed fine" : e ? e->message : "no error");
+}
+
+#endif
