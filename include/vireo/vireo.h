@@ -43,6 +43,9 @@ extern "C" {
 
 typedef struct vireo_conn vireo_conn;
 typedef struct vireo_domain vireo_domain;
+typedef struct vireo_storage_pool vireo_storage_pool;
+typedef struct vireo_storage_vol vireo_storage_vol;
+typedef struct vireo_secret vireo_secret;
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -75,14 +78,24 @@ enum {
     VIREO_ERR_RPC = 39,
     VIREO_ERR_NO_DOMAIN = 42,
     VIREO_ERR_INVALID_MAC = 44,
+    VIREO_ERR_INVALID_STORAGE_POOL = 46,
+    VIREO_ERR_INVALID_STORAGE_VOL = 47,
+    VIREO_ERR_NO_STORAGE_POOL = 49,
+    VIREO_ERR_NO_STORAGE_VOL = 50,
     VIREO_ERR_OPERATION_INVALID = 55,
+    VIREO_ERR_INVALID_SECRET = 65,
+    VIREO_ERR_NO_SECRET = 66,
     VIREO_ERR_CONFIG_UNSUPPORTED = 67,
     VIREO_ERR_OPERATION_TIMEOUT = 68,
+    VIREO_ERR_INVALID_STREAM = 73,
     VIREO_ERR_ARGUMENT_UNSUPPORTED = 74,
+    VIREO_ERR_STORAGE_PROBE_FAILED = 75,
+    VIREO_ERR_STORAGE_POOL_BUILT = 76,
     VIREO_ERR_OVERFLOW = 82,
     VIREO_ERR_OPERATION_UNSUPPORTED = 84,
     VIREO_ERR_RESOURCE_BUSY = 87,
     VIREO_ERR_ACCESS_DENIED = 88,
+    VIREO_ERR_STORAGE_VOL_EXIST = 90,
     VIREO_ERR_XML_INVALID_SCHEMA = 92,
     VIREO_ERR_DEVICE_MISSING = 99,
     VIREO_ERR_MULTIPLE_DOMAINS = 110,
@@ -525,6 +538,17 @@ int vireo_stream_finish(vireo_stream *st);
 int vireo_stream_abort(vireo_stream *st);
 int vireo_stream_free(vireo_stream *st);
 
+/* Sparse streams (volume upload/download with *_SPARSE_STREAM): a hole
+ * is a run of zeros sent as its length only (libvirt's STREAM_HOLE).
+ * send_hole: the sender's hole of length bytes (flags: none yet).
+ * recv_flags with VIREO_STREAM_RECV_STOP_AT_HOLE returns -3 when the next
+ * thing in the stream is a hole instead of data; recv_hole then takes it
+ * and gives its length.  Without the flag a hole reads as zeros. */
+enum { VIREO_STREAM_RECV_STOP_AT_HOLE = 1 << 0 };
+int vireo_stream_send_hole(vireo_stream *st, long long length, unsigned int flags);
+int vireo_stream_recv_flags(vireo_stream *st, char *data, size_t nbytes, unsigned int flags);
+int vireo_stream_recv_hole(vireo_stream *st, long long *length, unsigned int flags);
+
 /* virDomainConsoleFlags */
 enum { VIREO_DOMAIN_CONSOLE_FORCE = 1 << 0, VIREO_DOMAIN_CONSOLE_SAFE = 1 << 1 };
 /* Attach st to the guest's console dev_name (NULL: the first serial or
@@ -598,6 +622,9 @@ int vireo_conn_domain_event_deregister_any(vireo_conn *conn, int callback_id);
 /* Wait for and dispatch one batch of events on the default main context,
  * at most timeout_ms milliseconds (-1: no limit).  Returns 0. */
 int vireo_event_run_once(int timeout_ms);
+
+/* Storage pools, volumes and secrets */
+#include "vireo/vireo-storage.h"
 
 #ifdef __cplusplus
 }

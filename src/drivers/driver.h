@@ -114,11 +114,97 @@ typedef struct domain_driver {
     int (*event_deregister_any)(vireo_conn *conn, int callback_id);
 } domain_driver;
 
-/* A hypervisor driver: its name (for logs) and its tables. */
+/* Storage pools and volumes.  Handles returned are new references.
+ * Entries on a pool or volume find it again by name (the pool's, then
+ * the volume's): a handle may outlive what it named (NO_STORAGE_POOL /
+ * NO_STORAGE_VOL naming it). */
+typedef struct storage_driver {
+    /* *pools: NULL-terminated, sorted by name (VIREO_LIST_STORAGE_POOLS_*) */
+    int (*pool_list_all)(vireo_conn *conn, vireo_storage_pool ***pools, unsigned int flags);
+    vireo_storage_pool *(*pool_lookup_by_name)(vireo_conn *conn, const char *name);
+    vireo_storage_pool *(*pool_lookup_by_uuid)(vireo_conn *conn, const unsigned char *uuid);
+    vireo_storage_pool *(*pool_lookup_by_volume)(vireo_storage_vol *vol);
+    vireo_storage_pool *(*pool_lookup_by_target_path)(vireo_conn *conn, const char *path);
+    vireo_storage_pool *(*pool_define_xml)(vireo_conn *conn, const char *xml, unsigned int flags);
+    vireo_storage_pool *(*pool_create_xml)(vireo_conn *conn, const char *xml, unsigned int flags);
+    int (*pool_undefine)(vireo_storage_pool *pool);
+    int (*pool_create)(vireo_storage_pool *pool, unsigned int flags);
+    int (*pool_build)(vireo_storage_pool *pool, unsigned int flags);
+    int (*pool_destroy)(vireo_storage_pool *pool);
+    int (*pool_delete)(vireo_storage_pool *pool, unsigned int flags);
+    int (*pool_refresh)(vireo_storage_pool *pool, unsigned int flags);
+    /* state: VIREO_STORAGE_POOL_*; sizes in bytes */
+    int (*pool_get_info)(vireo_storage_pool *pool, int *state, unsigned long long *capacity,
+                         unsigned long long *allocation, unsigned long long *available);
+    char *(*pool_get_xml_desc)(vireo_storage_pool *pool, unsigned int flags);
+    int (*pool_get_autostart)(vireo_storage_pool *pool, int *autostart);
+    int (*pool_set_autostart)(vireo_storage_pool *pool, int autostart);
+    int (*pool_is_active)(vireo_storage_pool *pool);
+    int (*pool_is_persistent)(vireo_storage_pool *pool);
+    int (*pool_num_of_volumes)(vireo_storage_pool *pool);
+    /* *vols: NULL-terminated, sorted by name */
+    int (*pool_list_volumes)(vireo_storage_pool *pool, vireo_storage_vol ***vols,
+                             unsigned int flags);
+    char *(*find_pool_sources)(vireo_conn *conn, const char *type, const char *src_spec,
+                               unsigned int flags);
+    char *(*get_pool_capabilities)(vireo_conn *conn, unsigned int flags);
+
+    vireo_storage_vol *(*vol_lookup_by_name)(vireo_storage_pool *pool, const char *name);
+    vireo_storage_vol *(*vol_lookup_by_key)(vireo_conn *conn, const char *key);
+    vireo_storage_vol *(*vol_lookup_by_path)(vireo_conn *conn, const char *path);
+    vireo_storage_vol *(*vol_create_xml)(vireo_storage_pool *pool, const char *xml,
+                                         unsigned int flags);
+    vireo_storage_vol *(*vol_create_xml_from)(vireo_storage_pool *pool, const char *xml,
+                                              vireo_storage_vol *clonevol, unsigned int flags);
+    int (*vol_delete)(vireo_storage_vol *vol, unsigned int flags);
+    int (*vol_wipe_pattern)(vireo_storage_vol *vol, unsigned int algorithm, unsigned int flags);
+    int (*vol_resize)(vireo_storage_vol *vol, unsigned long long capacity, unsigned int flags);
+    /* type: VIREO_STORAGE_VOL_*; flags VIREO_STORAGE_VOL_GET_PHYSICAL */
+    int (*vol_get_info)(vireo_storage_vol *vol, int *type, unsigned long long *capacity,
+                        unsigned long long *allocation, unsigned int flags);
+    char *(*vol_get_xml_desc)(vireo_storage_vol *vol, unsigned int flags);
+    char *(*vol_get_path)(vireo_storage_vol *vol);
+    /* Attach st as producer (download) or consumer side (upload). */
+    int (*vol_upload)(vireo_storage_vol *vol, vireo_stream *st, unsigned long long offset,
+                      unsigned long long length, unsigned int flags);
+    int (*vol_download)(vireo_storage_vol *vol, vireo_stream *st, unsigned long long offset,
+                        unsigned long long length, unsigned int flags);
+
+    /* pool NULL: every pool.  Returns a callback id. */
+    int (*event_register_any)(vireo_conn *conn, vireo_storage_pool *pool, int event_id,
+                              void (*cb)(void), void *opaque, vireo_free_cb freecb);
+    int (*event_deregister_any)(vireo_conn *conn, int callback_id);
+} storage_driver;
+
+/* Secrets.  get_value never returns a private secret's value: code
+ * inside vireod that needs it (a disk's key) asks the node's secret
+ * store (drivers/secret/secret_store.h), not this table. */
+typedef struct secret_driver {
+    /* *secrets: NULL-terminated, sorted by UUID (VIREO_LIST_SECRETS_*) */
+    int (*list_all)(vireo_conn *conn, vireo_secret ***secrets, unsigned int flags);
+    vireo_secret *(*lookup_by_uuid)(vireo_conn *conn, const unsigned char *uuid);
+    vireo_secret *(*lookup_by_usage)(vireo_conn *conn, int usage_type, const char *usage_id);
+    vireo_secret *(*define_xml)(vireo_conn *conn, const char *xml, unsigned int flags);
+    char *(*get_xml_desc)(vireo_secret *secret, unsigned int flags);
+    int (*set_value)(vireo_secret *secret, const unsigned char *value, size_t value_size,
+                     unsigned int flags);
+    /* A new buffer (g_free) of *value_size bytes. */
+    unsigned char *(*get_value)(vireo_secret *secret, size_t *value_size, unsigned int flags);
+    int (*undefine)(vireo_secret *secret);
+    /* secret NULL: every secret.  Returns a callback id. */
+    int (*event_register_any)(vireo_conn *conn, vireo_secret *secret, int event_id,
+                              void (*cb)(void), void *opaque, vireo_free_cb freecb);
+    int (*event_deregister_any)(vireo_conn *conn, int callback_id);
+} secret_driver;
+
+/* A hypervisor driver: its name (for logs) and its tables.  storage and
+ * secret are the node's (drivers/node.h), NULL when the driver has none. */
 typedef struct driver {
     const char *name;
     const conn_driver *conn;
     const domain_driver *domain;
+    const storage_driver *storage;
+    const secret_driver *secret;
 } driver;
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * handles.c: reference-counted connection and domain handles.
+ * handles.c: reference-counted connection, domain, pool, volume and
+ * secret handles.
  *
  * Counts are atomic so handles can be shared between threads without a
  * lock; what a handle names (name, UUID, id) never changes after it is
@@ -10,6 +11,7 @@
 #include "drivers/driver.h"
 #include "drivers/event.h"
 #include "drivers/handles.h"
+#include "drivers/node.h"
 
 vireo_conn *conn_handle_new(const char *uri, bool read_only)
 {
@@ -48,6 +50,8 @@ int conn_handle_unref(vireo_conn *conn)
     event_conn_forget(conn);
     if (conn->driver && conn->driver->conn->conn_close)
         conn->driver->conn->conn_close(conn);
+    if (conn->node)
+        node_release(conn->node);
     g_free(conn->uri);
     g_free(conn);
     return 0;
@@ -81,5 +85,99 @@ int domain_handle_unref(vireo_domain *dom)
     conn_handle_unref(dom->conn);
     g_free(dom->name);
     g_free(dom);
+    return 0;
+}
+
+vireo_storage_pool *pool_handle_new(vireo_conn *conn, const char *name,
+                                    const unsigned char uuid[VIREO_UUID_BUFLEN])
+{
+    vireo_storage_pool *pool = g_new0(vireo_storage_pool, 1);
+
+    pool->refs = 1;
+    conn_handle_ref(conn);
+    pool->conn = conn;
+    pool->name = g_strdup(name);
+    memcpy(pool->uuid, uuid, VIREO_UUID_BUFLEN);
+    return pool;
+}
+
+void pool_handle_ref(vireo_storage_pool *pool)
+{
+    g_atomic_int_inc(&pool->refs);
+}
+
+int pool_handle_unref(vireo_storage_pool *pool)
+{
+    int old = g_atomic_int_add(&pool->refs, -1);
+
+    if (old > 1)
+        return old - 1;
+    conn_handle_unref(pool->conn);
+    g_free(pool->name);
+    g_free(pool);
+    return 0;
+}
+
+vireo_storage_vol *vol_handle_new(vireo_conn *conn, const char *pool, const char *name,
+                                  const char *key)
+{
+    vireo_storage_vol *vol = g_new0(vireo_storage_vol, 1);
+
+    vol->refs = 1;
+    conn_handle_ref(conn);
+    vol->conn = conn;
+    vol->pool = g_strdup(pool);
+    vol->name = g_strdup(name);
+    vol->key = g_strdup(key);
+    return vol;
+}
+
+void vol_handle_ref(vireo_storage_vol *vol)
+{
+    g_atomic_int_inc(&vol->refs);
+}
+
+int vol_handle_unref(vireo_storage_vol *vol)
+{
+    int old = g_atomic_int_add(&vol->refs, -1);
+
+    if (old > 1)
+        return old - 1;
+    conn_handle_unref(vol->conn);
+    g_free(vol->pool);
+    g_free(vol->name);
+    g_free(vol->key);
+    g_free(vol);
+    return 0;
+}
+
+vireo_secret *secret_handle_new(vireo_conn *conn, const unsigned char uuid[VIREO_UUID_BUFLEN],
+                                int usage_type, const char *usage_id)
+{
+    vireo_secret *secret = g_new0(vireo_secret, 1);
+
+    secret->refs = 1;
+    conn_handle_ref(conn);
+    secret->conn = conn;
+    memcpy(secret->uuid, uuid, VIREO_UUID_BUFLEN);
+    secret->usage_type = usage_type;
+    secret->usage_id = g_strdup(usage_id ? usage_id : "");
+    return secret;
+}
+
+void secret_handle_ref(vireo_secret *secret)
+{
+    g_atomic_int_inc(&secret->refs);
+}
+
+int secret_handle_unref(vireo_secret *secret)
+{
+    int old = g_atomic_int_add(&secret->refs, -1);
+
+    if (old > 1)
+        return old - 1;
+    conn_handle_unref(secret->conn);
+    g_free(secret->usage_id);
+    g_free(secret);
     return 0;
 }

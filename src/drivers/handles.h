@@ -23,6 +23,9 @@ struct vireo_conn {
     void *priv;                  /* the driver's, released by its conn_close */
     bool read_only;              /* set once at open */
     char *uri;                   /* the URI as opened (owned) */
+    struct node_state *node;     /* the node's storage and secrets (drivers/node.h),
+                                  * set at open by drivers that have them; holds a
+                                  * reference released at close */
 };
 
 struct vireo_domain {
@@ -31,6 +34,29 @@ struct vireo_domain {
     char *name;                  /* owned */
     unsigned char uuid[VIREO_UUID_BUFLEN];
     int id;                      /* -1 when inactive */
+};
+
+struct vireo_storage_pool {
+    gint refs;                   /* atomic */
+    vireo_conn *conn;            /* holds a reference */
+    char *name;                  /* owned */
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+};
+
+struct vireo_storage_vol {
+    gint refs;                   /* atomic */
+    vireo_conn *conn;            /* holds a reference */
+    char *pool;                  /* owned: the pool's name */
+    char *name;                  /* owned */
+    char *key;                   /* owned */
+};
+
+struct vireo_secret {
+    gint refs;                   /* atomic */
+    vireo_conn *conn;            /* holds a reference */
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+    int usage_type;              /* VIREO_SECRET_USAGE_TYPE_* */
+    char *usage_id;              /* owned; "" for usage none */
 };
 
 /* A new connection handle with one reference, not yet bound to a
@@ -53,5 +79,20 @@ void domain_handle_ref(vireo_domain *dom);
 /* Returns the references still held; the last one frees dom and drops
  * its reference on the connection. */
 int domain_handle_unref(vireo_domain *dom);
+
+/* The same for pools, volumes and secrets: new handles hold a reference
+ * on conn; unref returns the references still held. */
+vireo_storage_pool *pool_handle_new(vireo_conn *conn, const char *name,
+                                    const unsigned char uuid[VIREO_UUID_BUFLEN]);
+void pool_handle_ref(vireo_storage_pool *pool);
+int pool_handle_unref(vireo_storage_pool *pool);
+vireo_storage_vol *vol_handle_new(vireo_conn *conn, const char *pool, const char *name,
+                                  const char *key);
+void vol_handle_ref(vireo_storage_vol *vol);
+int vol_handle_unref(vireo_storage_vol *vol);
+vireo_secret *secret_handle_new(vireo_conn *conn, const unsigned char uuid[VIREO_UUID_BUFLEN],
+                                int usage_type, const char *usage_id);
+void secret_handle_ref(vireo_secret *secret);
+int secret_handle_unref(vireo_secret *secret);
 
 #endif

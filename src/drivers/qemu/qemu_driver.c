@@ -35,9 +35,12 @@
 #include <unistd.h>
 
 #include "drivers/event.h"
+#include "drivers/node.h"
 #include "drivers/qemu/qemu_caps.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "drivers/qemu/qemu_priv.h"
+#include "drivers/secret/secret_driver.h"
+#include "drivers/storage/storage_driver.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -56,6 +59,10 @@ qemu_drv *qemu_conn_drv(vireo_conn *conn)
 
 static void qemu_drv_paths_rooted(qemu_drv *drv, const char *root)
 {
+    g_autofree char *config_base = g_build_filename(root, "etc", "libvirt", NULL);
+    g_autofree char *run_base = g_build_filename(root, "run", "libvirt", NULL);
+
+    drv->node = node_acquire(config_base, run_base);
     drv->config_dir = g_build_filename(root, "etc", "libvirt", "qemu", NULL);
     drv->run_dir = g_build_filename(root, "run", "libvirt", "qemu", NULL);
     drv->log_dir = g_build_filename(root, "var", "log", "libvirt", "qemu", NULL);
@@ -66,6 +73,10 @@ static void qemu_drv_paths_rooted(qemu_drv *drv, const char *root)
 /* libvirt's session layout */
 static void qemu_drv_paths_session(qemu_drv *drv)
 {
+    g_autofree char *config_base = g_build_filename(g_get_user_config_dir(), "libvirt", NULL);
+    g_autofree char *run_base = g_build_filename(g_get_user_runtime_dir(), "libvirt", NULL);
+
+    drv->node = node_acquire(config_base, run_base);
     drv->config_dir = g_build_filename(g_get_user_config_dir(), "libvirt", "qemu", NULL);
     drv->run_dir = g_build_filename(g_get_user_runtime_dir(), "libvirt", "qemu", "run", NULL);
     drv->log_dir = g_build_filename(g_get_user_cache_dir(), "libvirt", "qemu", "log", NULL);
@@ -136,6 +147,8 @@ static void qemu_drv_free(qemu_drv *drv)
         g_main_context_unref(drv->ctx);
     g_mutex_clear(&drv->lock);
     g_mutex_clear(&drv->files_lock);
+    if (drv->node)
+        node_release(drv->node);
     g_free(drv->key);
     g_free(drv->uri);
     g_free(drv->config_dir);
@@ -180,7 +193,7 @@ static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
         qemu_drv_paths_session(drv);
     drv->autostart_dir = g_build_filename(drv->config_dir, "autostart", NULL);
     drv->key = g_strdup(drv->run_dir);
-    if (qemu_drv_mkdirs(drv) < 0)
+    if (!drv->node || qemu_drv_mkdirs(drv) < 0)
         return NULL;
     drv->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify)qemu_dom_unref);
@@ -307,6 +320,7 @@ static driver_open_result qemu_conn_open(vireo_conn *conn, const vireo_uri *uri,
     if (!drv)
         return DRIVER_OPEN_ERROR;
     conn->priv = drv;
+    conn->node = node_ref(drv->node);
     return DRIVER_OPEN_SUCCESS;
 }
 
@@ -476,4 +490,6 @@ const driver qemu_driver = {
     .name = "qemu",
     .conn = &qemu_conn_driver,
     .domain = &qemu_domain_driver,
+    .storage = &storage_node_driver,
+    .secret = &secret_node_driver,
 };

@@ -86,6 +86,7 @@ struct qemu_drv {
     bool embed;
     int job_timeout_ms;     /* set once at creation */
     char *config_dir, *autostart_dir, *run_dir, *log_dir, *cache_dir, *save_dir;
+    struct node_state *node; /* the root's storage and secrets (one reference) */
     GMainContext *ctx;      /* the I/O thread's (owned) */
     GMainLoop *loop;
     GThread *io_thread;
