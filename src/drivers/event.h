@@ -1,5 +1,6 @@
 /*
- * event.h: domain event registrations and their delivery.
+ * event.h: event registrations (domains, storage pools, secrets) and
+ * their delivery.
  *
  * A driver emits an event for a source (an opaque key naming what the
  * event belongs to, e.g. one test node shared by several connections).
@@ -46,6 +47,24 @@ void event_emit_reboot(const void *source, const char *name,
 void event_emit_device_removed(const void *source, const char *name,
                                const unsigned char uuid[VIREO_UUID_BUFLEN], int id,
                                const char *alias);
+
+/* Storage pools and secrets (source: the node_state).  Registration as
+ * event_register, for one pool / secret or every one (NULL). */
+int event_register_pool(vireo_conn *conn, const void *source, vireo_storage_pool *pool,
+                        int event_id, void (*cb)(void), void *opaque, vireo_free_cb freecb);
+int event_register_secret(vireo_conn *conn, const void *source, vireo_secret *secret,
+                          int event_id, void (*cb)(void), void *opaque, vireo_free_cb freecb);
+/* VIREO_STORAGE_POOL_EVENT_ID_LIFECYCLE (VIREO_STORAGE_POOL_EVENT_*) and
+ * _REFRESH; VIREO_SECRET_EVENT_ID_LIFECYCLE and _VALUE_CHANGED. */
+void event_emit_pool_lifecycle(const void *source, const char *name,
+                               const unsigned char uuid[VIREO_UUID_BUFLEN], int event, int detail);
+void event_emit_pool_refresh(const void *source, const char *name,
+                             const unsigned char uuid[VIREO_UUID_BUFLEN]);
+void event_emit_secret_lifecycle(const void *source, const unsigned char uuid[VIREO_UUID_BUFLEN],
+                                 int usage_type, const char *usage_id, int event, int detail);
+void event_emit_secret_value_changed(const void *source,
+                                     const unsigned char uuid[VIREO_UUID_BUFLEN], int usage_type,
+                                     const char *usage_id);
 
 /* Iterate the global default main context once, waiting at most
  * timeout_ms (-1: no limit). */

@@ -36,6 +36,10 @@ typedef struct stream_producer_ops {
     /* The consumer ends the stream: finish (abort false; may wait for the
      * peer to confirm) or abort.  Called once. 0, or -1 with the error. */
     int (*close)(vireo_stream *st, bool abort, void *opaque);
+    /* The consumer's hole of length bytes (a sparse upload): 0, or -1
+     * with the error set.  NULL: the stream takes no holes (the sender
+     * gets an error). */
+    int (*hole)(vireo_stream *st, long long length, void *opaque);
 } stream_producer_ops;
 
 /* A consumer that is not a buffer (vireod's wire stream).  Called on the
@@ -47,6 +51,8 @@ typedef struct stream_consumer_ops {
     void (*error)(vireo_stream *st, const vireo_error *err, void *opaque);
     /* Whether the consumer is still there to read (NULL: always). */
     bool (*alive)(vireo_stream *st, void *opaque);
+    /* A hole of length bytes from the producer (a sparse download). */
+    void (*hole)(vireo_stream *st, long long length, void *opaque);
 } stream_consumer_ops;
 
 /* A new stream on conn (one reference, released with stream_unref), its
@@ -73,6 +79,18 @@ int stream_attach(vireo_stream *st, const stream_producer_ops *ops, void *opaque
  * the consumer closed. */
 void stream_push_data(vireo_stream *st, const char *data, size_t len);
 void stream_push_eof(vireo_stream *st);
+/* A hole of length bytes (a run of zeros the consumer may keep sparse). */
+void stream_push_hole(vireo_stream *st, long long length);
+/* Flow control for producers of bulk data (volume download): wait while
+ * the consumer holds more than STREAM_BACKLOG_MAX bytes it has not
+ * taken (a buffer consumer: not yet received; a callback consumer: not
+ * yet reported with stream_consumed).  false when the consumer closed
+ * or went away: stop producing. */
+#define STREAM_BACKLOG_MAX (4u << 20)
+bool stream_push_wait(vireo_stream *st);
+/* A callback consumer took len bytes of pushed data off its hands (the
+ * daemon: written to the client's socket). */
+void stream_consumed(vireo_stream *st, size_t len);
 void stream_push_error(vireo_stream *st, const vireo_error *err);
 /* Whether the consumer still reads: not closed, and its alive op says
  * so.  A producer that keeps one stream per resource uses it to take
@@ -83,6 +101,8 @@ bool stream_consumer_alive(vireo_stream *st);
 /* Send bytes to the producer (all of them).  0, or -1 with the error
  * set (no producer, closed, the producer's failure). */
 int stream_write(vireo_stream *st, const char *data, size_t len);
+/* Send a hole of length bytes to the producer (its hole op). */
+int stream_write_hole(vireo_stream *st, long long length);
 /* End the stream: the producer's close op, then it is let go.  finish
  * fails when the producer had reported an error (that error); abort
  * succeeds on any stream that was not closed yet. */
