@@ -23,17 +23,141 @@
  * CONNECT_OPEN packets in the input are skipped: the harness opened the
  * connection, a second open is refused anyway, and after a CONNECT_CLOSE
  * an open could name qemu:/// (a real hypervisor driver) or a file.
+ *
+ * Storage and secrets: the test driver has neither, and qemu:/// would
+ * probe and launch QEMUs.  So once CONNECT_OPEN has answered, the
+ * connection's table becomes a copy of the test driver's with vireod's
+ * node storage and secret tables (drivers/storage, drivers/secret) on a
+ * node made for this input in FUZZ_NODE_ROOT and removed after it: every
+ * storage and secret procedure reaches its real handler, and every input
+ * starts from an empty node.  Those tables act on the host (pool targets,
+ * volume files, mounts, partitions), so the copy lets through only dir
+ * pools whose target lies under FUZZ_NODE_ROOT/pools (other types run
+ * mount, parted, LVM or iSCSI tools on whatever the XML names) and drops
+ * source discovery (it dials the hosts the XML names); and the process
+ * puts a small private tmpfs over FUZZ_NODE_ROOT (its own mount
+ * namespace) so volume sizes, wipes and uploads stay bounded.
  */
 #include "fuzz_common.h"   /* first: it sets _GNU_SOURCE */
 #include <errno.h>
+#include <ftw.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "conf/storage_pool.h"
 #include "daemon/daemon_priv.h"
+#include "drivers/node.h"
+#include "drivers/secret/secret_driver.h"
+#include "drivers/storage/storage_driver.h"
+#include "drivers/test/test_driver.h"
 #include "rpc/remote_protocol.h"
+#include "util/error.h"
+
+/* Fixed, so the seeds can name pool targets under it; private to this
+ * process when the mount namespace could be made. */
+#define FUZZ_NODE_ROOT "/tmp/vireo-fuzz-rpc"
+#define FUZZ_POOLS FUZZ_NODE_ROOT "/pools/"
 
 static daemon_server srv;
+static driver fuzz_driver;          /* the test driver's table with storage and secrets */
+static storage_driver fuzz_storage; /* storage_node_driver, guarded (fuzz_pool_allowed) */
+static bool fuzz_node_private;      /* FUZZ_NODE_ROOT is this process's tmpfs */
+
+/* A small tmpfs over FUZZ_NODE_ROOT, seen by this process only. */
+static void fuzz_node_mount(void)
+{
+    if (g_mkdir_with_parents(FUZZ_NODE_ROOT, 0700) < 0 || unshare(CLONE_NEWNS) < 0 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount("tmpfs", FUZZ_NODE_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0700") < 0) {
+        fprintf(stderr, "fuzz_rpc: no private tmpfs on %s (%s): storage procedures refuse "
+                "every pool\n", FUZZ_NODE_ROOT, g_strerror(errno));
+        return;
+    }
+    fuzz_node_private = true;
+}
+
+/* Only dir pools under FUZZ_POOLS, and only on the private tmpfs.  XML
+ * that does not parse goes through, to be refused by the real parser. */
+static bool fuzz_pool_allowed(const char *xml)
+{
+    g_autoptr(storage_pool_def) def = storage_pool_parse(xml, 0);
+    const char *t;
+
+    if (!def) {
+        error_reset();
+        return true;
+    }
+    t = def->target_path;
+    if (fuzz_node_private && def->type == STORAGE_POOL_DIR && t &&
+        g_str_has_prefix(t, FUZZ_POOLS) && !strstr(t, "/..") && !strstr(t, "/./"))
+        return true;
+    error_report(VIREO_FROM_STORAGE, VIREO_ERR_OPERATION_DENIED,
+                 "fuzz_rpc: only dir pools under %s are made", FUZZ_POOLS);
+    return false;
+}
+
+static vireo_storage_pool *fuzz_pool_define_xml(vireo_conn *conn, const char *xml,
+                                                unsigned int flags)
+{
+    return fuzz_pool_allowed(xml) ? storage_node_driver.pool_define_xml(conn, xml, flags) : NULL;
+}
+
+static vireo_storage_pool *fuzz_pool_create_xml(vireo_conn *conn, const char *xml,
+                                                unsigned int flags)
+{
+    return fuzz_pool_allowed(xml) ? storage_node_driver.pool_create_xml(conn, xml, flags) : NULL;
+}
+
+static void fuzz_tables_init(void)
+{
+    fuzz_storage = storage_node_driver;
+    fuzz_storage.pool_define_xml = fuzz_pool_define_xml;
+    fuzz_storage.pool_create_xml = fuzz_pool_create_xml;
+    fuzz_storage.find_pool_sources = NULL;
+    fuzz_driver = test_driver;
+    fuzz_driver.storage = &fuzz_storage;
+    fuzz_driver.secret = &secret_node_driver;
+}
+
+static int fuzz_remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (type == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* The node of one input: empty, in FUZZ_NODE_ROOT/node. */
+static node_state *fuzz_node_new(void)
+{
+    node_state *node = node_acquire(FUZZ_NODE_ROOT "/node/etc", FUZZ_NODE_ROOT "/node/run");
+
+    if (!node)
+        abort();
+    return node;
+}
+
+/* Everything the input left under FUZZ_NODE_ROOT, once its node is gone. */
+static void fuzz_node_clear(void)
+{
+    g_autoptr(GDir) d = g_dir_open(FUZZ_NODE_ROOT, 0, NULL);
+    const char *n;
+
+    if (!fuzz_node_private)
+        return;     /* not ours: never remove in a shared folder */
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(FUZZ_NODE_ROOT, n, NULL);
+
+        nftw(p, fuzz_remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    }
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -41,7 +165,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     (void)argc;
     (void)argv;
+    /* first: threads made later (worker pools) share the namespace */
+    fuzz_node_mount();
     fuzz_quiet();
+    fuzz_tables_init();
+    /* tools (qemu-img) end well before libFuzzer's -timeout=10 */
+    g_setenv("VIREO_STORAGE_TIMEOUT_MS", "3000", TRUE);
     tmp = fuzz_tmpdir();
     /* nothing should look there, but if a driver does, not at $HOME */
     g_setenv("HOME", tmp, TRUE);
@@ -145,12 +274,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     GByteArray *pkt;
     size_t pos = 0;
     int sv[2];
+    node_state *node = fuzz_node_new();
 
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
         abort();
     c = client_ref(client_new(&srv, sv[0], LISTEN_RW));
     dispatch_packet(c, fuzz_connect_open());
     fuzz_settle(c, sv[1]);
+    /* no call of c runs now: give its connection storage and secrets */
+    g_mutex_lock(&c->lock);
+    if (!c->conn || c->conn->driver != &test_driver)
+        abort();
+    c->conn->driver = &fuzz_driver;
+    c->conn->node = node_ref(node);
+    g_mutex_unlock(&c->lock);
     while (c->fd >= 0 && (pkt = fuzz_next_packet(data, size, &pos))) {
         if (fuzz_is_connect_open(pkt)) {
             g_byte_array_unref(pkt);
@@ -164,6 +301,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_settle(c, sv[1]);
     client_unref(c);
     close(sv[1]);
+    node_release(node);     /* the last reference unless a handle leaked */
+    fuzz_node_clear();
     error_reset();
     return 0;
 }

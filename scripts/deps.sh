@@ -9,7 +9,9 @@ libtirpc-dev rpcsvc-proto python3
 libgnutls28-dev
 libvirt-clients libvirt0 python3-libvirt virtinst
 libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
-clang libclang-rt-dev"
+libiscsi-dev tgt parted
+clang libclang-rt-dev
+nfs-common lvm2"
 
 missing=""
 for p in $pkgs; do

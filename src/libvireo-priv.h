@@ -26,35 +26,45 @@ void api_no_support(const char *func);
 /* Report VIREO_ERR_INVALID_ARG: "what in func must not be NULL" etc. */
 void api_invalid_arg(const char *func, const char *what);
 
-/* The start of every public domain call: clear the thread's error, check
- * the handle, refuse changes on a read-only connection and a missing
- * table entry.  Returns fail from the calling function on a failure. */
-#define API_DOMAIN_ENTRY(dom, entry, changes, fail)                         \
+/* pool, vol, secret are live handles; each reports its own INVALID_*
+ * code (INVALID_STORAGE_POOL, INVALID_STORAGE_VOL, INVALID_SECRET). */
+bool api_pool_ok(vireo_storage_pool *pool, const char *func);
+bool api_vol_ok(vireo_storage_vol *vol, const char *func);
+bool api_secret_ok(vireo_secret *secret, const char *func);
+
+/* The start of every public call that reaches a driver table: clear the
+ * thread's error, check the handle (handle_ok, evaluated once), refuse
+ * changes on a read-only connection and a missing entry in conn's table
+ * (domain, storage, secret).  Returns fail from the calling function on
+ * a failure.  conn is only evaluated once handle_ok held. */
+#define API_TABLE_ENTRY(handle_ok, conn, table, entry, changes, fail)       \
     do {                                                                    \
         error_reset();                                                      \
-        if (!api_domain_ok((dom), __func__))                                \
+        if (!(handle_ok))                                                   \
             return fail;                                                    \
-        if ((changes) && !api_writable((dom)->conn, __func__))              \
+        if ((changes) && !api_writable((conn), __func__))                   \
             return fail;                                                    \
-        if (!(dom)->conn->driver->domain || !(dom)->conn->driver->domain->entry) { \
+        if (!(conn)->driver->table || !(conn)->driver->table->entry) {      \
             api_no_support(__func__);                                       \
             return fail;                                                    \
         }                                                                   \
     } while (0)
 
-/* The same for calls on a connection's domain table. */
-#define API_CONN_DOMAIN_ENTRY(conn, entry, changes, fail)                   \
-    do {                                                                    \
-        error_reset();                                                      \
-        if (!api_conn_ok((conn), __func__))                                 \
-            return fail;                                                    \
-        if ((changes) && !api_writable((conn), __func__))                   \
-            return fail;                                                    \
-        if (!(conn)->driver->domain || !(conn)->driver->domain->entry) {    \
-            api_no_support(__func__);                                       \
-            return fail;                                                    \
-        }                                                                   \
-    } while (0)
+/* Calls on a handle, and calls on a connection, per table. */
+#define API_DOMAIN_ENTRY(dom, entry, changes, fail) \
+    API_TABLE_ENTRY(api_domain_ok((dom), __func__), (dom)->conn, domain, entry, changes, fail)
+#define API_CONN_DOMAIN_ENTRY(conn, entry, changes, fail) \
+    API_TABLE_ENTRY(api_conn_ok((conn), __func__), (conn), domain, entry, changes, fail)
+#define API_POOL_ENTRY(pool, entry, changes, fail) \
+    API_TABLE_ENTRY(api_pool_ok((pool), __func__), (pool)->conn, storage, entry, changes, fail)
+#define API_VOL_ENTRY(vol, entry, changes, fail) \
+    API_TABLE_ENTRY(api_vol_ok((vol), __func__), (vol)->conn, storage, entry, changes, fail)
+#define API_CONN_STORAGE_ENTRY(conn, entry, changes, fail) \
+    API_TABLE_ENTRY(api_conn_ok((conn), __func__), (conn), storage, entry, changes, fail)
+#define API_SECRET_ENTRY(sec, entry, changes, fail) \
+    API_TABLE_ENTRY(api_secret_ok((sec), __func__), (sec)->conn, secret, entry, changes, fail)
+#define API_CONN_SECRET_ENTRY(conn, entry, changes, fail) \
+    API_TABLE_ENTRY(api_conn_ok((conn), __func__), (conn), secret, entry, changes, fail)
 
 /* The same for calls on a connection's conn table. */
 #define API_CONN_ENTRY(conn, entry, fail)                                   \

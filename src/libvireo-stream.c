@@ -62,6 +62,56 @@ int vireo_stream_recv_timeout(vireo_stream *st, char *data, size_t nbytes, int t
     return stream_recv(st, data, nbytes, timeout_ms);
 }
 
+int vireo_stream_recv_flags(vireo_stream *st, char *data, size_t nbytes, unsigned int flags)
+{
+    if (!api_stream_ok(st, __func__))
+        return -1;
+    if (!data && nbytes) {
+        api_invalid_arg(__func__, "data");
+        return -1;
+    }
+    if (flags & ~(unsigned int)VIREO_STREAM_RECV_STOP_AT_HOLE) {
+        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "%s: unsupported flags (0x%x)",
+                     __func__, flags & ~(unsigned int)VIREO_STREAM_RECV_STOP_AT_HOLE);
+        return -1;
+    }
+    return stream_recv_flags(st, data, nbytes, -1, flags);
+}
+
+int vireo_stream_send_hole(vireo_stream *st, long long length, unsigned int flags)
+{
+    if (!api_stream_ok(st, __func__))
+        return -1;
+    if (flags) {
+        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "%s: unsupported flags (0x%x)",
+                     __func__, flags);
+        return -1;
+    }
+    if (length < 0) {
+        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG,
+                     "%s: a hole of %lld bytes: the length must not be negative", __func__,
+                     length);
+        return -1;
+    }
+    return stream_write_hole(st, length);
+}
+
+int vireo_stream_recv_hole(vireo_stream *st, long long *length, unsigned int flags)
+{
+    if (!api_stream_ok(st, __func__))
+        return -1;
+    if (!length) {
+        api_invalid_arg(__func__, "length");
+        return -1;
+    }
+    if (flags) {
+        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "%s: unsupported flags (0x%x)",
+                     __func__, flags);
+        return -1;
+    }
+    return stream_recv_hole(st, length);
+}
+
 int vireo_stream_finish(vireo_stream *st)
 {
     if (!api_stream_ok(st, __func__))

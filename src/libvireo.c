@@ -54,6 +54,30 @@ bool api_domain_ok(vireo_domain *dom, const char *func)
     return false;
 }
 
+bool api_pool_ok(vireo_storage_pool *pool, const char *func)
+{
+    if (pool && g_atomic_int_get(&pool->refs) > 0 && pool->conn && pool->conn->driver)
+        return true;
+    api_error(VIREO_FROM_STORAGE, VIREO_ERR_INVALID_STORAGE_POOL, func);
+    return false;
+}
+
+bool api_vol_ok(vireo_storage_vol *vol, const char *func)
+{
+    if (vol && g_atomic_int_get(&vol->refs) > 0 && vol->conn && vol->conn->driver)
+        return true;
+    api_error(VIREO_FROM_STORAGE, VIREO_ERR_INVALID_STORAGE_VOL, func);
+    return false;
+}
+
+bool api_secret_ok(vireo_secret *secret, const char *func)
+{
+    if (secret && g_atomic_int_get(&secret->refs) > 0 && secret->conn && secret->conn->driver)
+        return true;
+    api_error(VIREO_FROM_SECRET, VIREO_ERR_INVALID_SECRET, func);
+    return false;
+}
+
 bool api_writable(vireo_conn *conn, const char *func)
 {
     if (!conn->read_only)

@@ -252,7 +252,7 @@ char *vireo_secret_get_xml_desc(vireo_secret *secret, unsigned int flags);
 int vireo_secret_set_value(vireo_secret *secret, const unsigned char *value, size_t value_size,
                            unsigned int flags);
 /* The value (caller frees with free()) and its size; a private secret's
- * value is never returned over a connection (OPERATION_DENIED). */
+ * value is never returned (INVALID_SECRET "secret is private", as libvirt). */
 unsigned char *vireo_secret_get_value(vireo_secret *secret, size_t *value_size,
                                       unsigned int flags);
 int vireo_secret_undefine(vireo_secret *secret);

@@ -67,6 +67,9 @@ typedef struct cli_cmd {
 #define CLI_GROUP_MON "Domain Monitoring"
 #define CLI_GROUP_HOST "Host and Hypervisor"
 #define CLI_GROUP_SHELL "Vireo itself"
+#define CLI_GROUP_SECRET "Secret"
+#define CLI_GROUP_POOL "Storage Pool"
+#define CLI_GROUP_VOL "Storage Volume"
 
 /* Commands defined next to their handlers, each array ending with
  * { NULL }: cmd_save.c, cmd_live.c, cmd_stats.c, cmd_console.c. */
@@ -74,6 +77,10 @@ extern const cli_cmd cli_cmds_save[];
 extern const cli_cmd cli_cmds_live[];
 extern const cli_cmd cli_cmds_stats[];
 extern const cli_cmd cli_cmds_console[];
+/* cmd_pool.c, cmd_pool_list.c, cmd_vol.c, cmd_vol_stream.c, cmd_secret.c */
+extern const cli_cmd cli_cmds_pool[];
+extern const cli_cmd cli_cmds_vol[];
+extern const cli_cmd cli_cmds_secret[];
 
 /* --- cmd.c: the command table, the parser and the runner --- */
 const cli_cmd *cli_cmd_find(const char *name);
@@ -125,6 +132,10 @@ enum { CLI_BY_ID = 1, CLI_BY_UUID = 2, CLI_BY_NAME = 4, CLI_BY_ANY = 7 };
  * "failed to get domain 'X'" and the library's reason on failure. */
 vireo_domain *cli_domain_lookup(cli_ctl *ctl, const char *what, unsigned int by);
 const char *cli_state_string(int state);
+/* 32 hex digits, dashes allowed between them, as libvirt accepts. */
+bool cli_looks_like_uuid(const char *s);
+/* The whole file, or NULL with virsh's message printed.  Caller frees. */
+char *cli_read_file(const char *path);
 const char *cli_reason_string(int state, int reason);
 
 /* --- the command handlers --- */
@@ -153,6 +164,25 @@ bool cmd_uri(cli_ctl *ctl, const cli_args *args);
 bool cmd_connect(cli_ctl *ctl, const cli_args *args);
 bool cmd_quit(cli_ctl *ctl, const cli_args *args);
 bool cmd_event(cli_ctl *ctl, const cli_args *args);
+
+/* --- storage helpers (cmd_pool.c, storage_util.c) --- */
+/* Look the pool up like virsh (UUID when it has a UUID's length, then
+ * name); prints "failed to get pool 'X'" and the reason on failure. */
+vireo_storage_pool *cli_pool_lookup(cli_ctl *ctl, const char *what, unsigned int by);
+/* The volume of option opt: by name in the pool of option pool_opt (NULL:
+ * none), then by key, then by path; prints virsh's errors. */
+vireo_storage_vol *cli_vol_lookup(cli_ctl *ctl, const cli_args *args, const char *opt,
+                                  const char *pool_opt);
+const char *cli_pool_state_string(int state);
+const char *cli_vol_type_string(int type);
+/* bytes in the largest binary unit under 1024 ("B", "KiB"...), as virsh. */
+double cli_pretty_capacity(unsigned long long bytes, const char **unit);
+/* A scaled integer, default bytes ("10M", "1GiB", "5GB"); false if bad. */
+bool cli_scaled_bytes(const char *text, unsigned long long *bytes);
+
+bool cmd_pool_list(cli_ctl *ctl, const cli_args *args);
+bool cmd_vol_upload(cli_ctl *ctl, const cli_args *args);
+bool cmd_vol_download(cli_ctl *ctl, const cli_args *args);
 
 /* --- shell.c --- */
 /* Read commands from stdin: readline with history on a terminal, plain

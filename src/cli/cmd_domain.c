@@ -28,8 +28,8 @@ parse_id(const char *s, int *id)
 }
 
 /* 32 hex digits, dashes allowed between them, as libvirt accepts. */
-static bool
-looks_like_uuid(const char *s)
+bool
+cli_looks_like_uuid(const char *s)
 {
     int digits = 0;
 
@@ -51,7 +51,7 @@ cli_domain_lookup(cli_ctl *ctl, const char *what, unsigned int by)
     vireo_error_reset();
     if ((by & CLI_BY_ID) && parse_id(what, &id))
         dom = vireo_domain_lookup_by_id(ctl->conn, id);
-    if (!dom && (by & CLI_BY_UUID) && looks_like_uuid(what)) {
+    if (!dom && (by & CLI_BY_UUID) && cli_looks_like_uuid(what)) {
         vireo_error_reset();
         dom = vireo_domain_lookup_by_uuid_string(ctl->conn, what);
     }
@@ -67,9 +67,8 @@ cli_domain_lookup(cli_ctl *ctl, const char *what, unsigned int by)
     return dom;
 }
 
-/* The whole file, or NULL with virsh's message printed.  Caller frees. */
-static char *
-read_file(const char *path)
+char *
+cli_read_file(const char *path)
 {
     g_autoptr(GString) buf = g_string_new(NULL);
     char chunk[8192];
@@ -96,7 +95,7 @@ cmd_define(cli_ctl *ctl, const cli_args *args)
 {
     const char *file = cli_arg_str(args, "file");
     unsigned int flags = cli_arg_bool(args, "validate") ? VIREO_DOMAIN_DEFINE_VALIDATE : 0;
-    g_autofree char *xml = read_file(file);
+    g_autofree char *xml = cli_read_file(file);
     vireo_domain *dom;
 
     if (!xml)
@@ -116,7 +115,7 @@ cmd_create(cli_ctl *ctl, const cli_args *args)
 {
     const char *file = cli_arg_str(args, "file");
     unsigned int flags = 0;
-    g_autofree char *xml = read_file(file);
+    g_autofree char *xml = cli_read_file(file);
     vireo_domain *dom;
 
     /* --validate needs no flag: vireo always refuses what it does not know */

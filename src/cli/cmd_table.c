@@ -215,6 +215,7 @@ static const cli_cmd cmd_defs[] = {
 /* The commands of the other files, each array ending with { NULL }. */
 static const cli_cmd *const cmd_groups[] = {
     cli_cmds_save, cli_cmds_live, cli_cmds_stats, cli_cmds_console,
+    cli_cmds_pool, cli_cmds_vol, cli_cmds_secret,
 };
 
 const cli_cmd *

@@ -12,6 +12,9 @@ static const struct { const char *group; const char *keyword; } groups[] = {
     { "Domain Management", "domain" },
     { "Domain Monitoring", "monitor" },
     { "Host and Hypervisor", "host" },
+    { "Secret", "secret" },
+    { "Storage Pool", "pool" },
+    { "Storage Volume", "volume" },
     { "Vireo itself", "vireo" },
 };
 

@@ -348,6 +348,9 @@ static int assign_usb_companion(pci_state *st, device_controller *c)
         if (o != c && strcmp(o->type, "usb") == 0 && o->index == c->index &&
             o->info.addr.type == ADDR_PCI && g_str_has_prefix(o->model ? o->model : "", "ich9-")) {
             pci_set(st, &c->info.addr, o->info.addr.bus, o->info.addr.slot, fn, "usb");
+            /* function 0 tells QEMU the slot has more (the EHCI at 7) */
+            if (fn == 0)
+                c->info.addr.multifunction = g_strdup("on");
             return 0;
         }
     }

@@ -164,7 +164,8 @@ void dev_controller_free(gpointer p)
 
 /* libvirt's order: after the last controller of the same type, or before
  * the first one of that type with a higher index.  A controller without
- * an index takes the next free one of its type. */
+ * an index takes the next free one of its type (a USB companion: its
+ * master's, the last one). */
 void dev_controller_insert(GPtrArray *controllers, device_controller *ctrl)
 {
     int insert_at = -1, last_same = -1, max_index = -1;
@@ -175,7 +176,10 @@ void dev_controller_insert(GPtrArray *controllers, device_controller *ctrl)
         if (strcmp(o->type, ctrl->type) == 0 && o->index > max_index)
             max_index = o->index;
     }
-    if (ctrl->index < 0) {
+    if (ctrl->index < 0 && ctrl->info.master_startport && strcmp(ctrl->type, "usb") == 0) {
+        /* a USB companion (<master startport=''/>) shares its EHCI's index */
+        ctrl->index = max_index < 0 ? 0 : max_index;
+    } else if (ctrl->index < 0) {
         ctrl->index = max_index + 1;
         /* pci index 0 is the root bus, which only a root may take */
         if (ctrl->index == 0 && strcmp(ctrl->type, "pci") == 0 &&

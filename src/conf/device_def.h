@@ -75,6 +75,10 @@ typedef struct device_disk {
     char *auth_secret_type;
     char *auth_secret_uuid;
     char *auth_secret_usage;
+    char *encryption_format;/* <encryption format=''><secret type='passphrase' uuid=''/>: */
+    char *encryption_secret_uuid; /* luks, qcow...; under <source> (libvirt's place) or */
+    char *encryption_secret_usage;/* under <disk> (the older one), kept where it was */
+    bool encryption_in_disk;
     char *target_dev;       /* vda, sda, hda, fda */
     char *target_bus;       /* virtio, sata, scsi, ide, usb, fdc */
     char *target_tray;
@@ -84,6 +88,12 @@ typedef struct device_disk {
     char *serial;
     char *wwn;
     device_info info;
+    /* Filled by the driver for one start, never in XML (and so lost by
+     * domain_def_copy): a type='volume' disk's file or device, and the
+     * file holding the encryption key QEMU reads at start. */
+    char *volume_path;
+    bool volume_block;
+    char *secret_file;
 } device_disk;
 
 typedef struct device_host {

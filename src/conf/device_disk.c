@@ -228,6 +228,57 @@ static void disk_auth_parse(xml_doc *d, xmlNode *node, device_disk *disk)
     }
 }
 
+/* <encryption> of the disk, in its <source> or (older) the <disk>. */
+static int disk_encryption_parse(xml_doc *d, xmlNode *node, device_disk *disk)
+{
+    xmlNode *src = xml_child(d, node, "source");
+    xmlNode *enc = src ? xml_child(d, src, "encryption") : NULL;
+    xmlNode *secret;
+
+    if (!enc) {
+        enc = xml_child(d, node, "encryption");
+        disk->encryption_in_disk = enc != NULL;
+    }
+    if (!enc)
+        return 0;
+    disk->encryption_format = xml_attr(d, enc, "format");
+    if (!disk->encryption_format) {
+        xml_report_missing(d, enc, "attribute 'format'");
+        return -1;
+    }
+    if ((secret = xml_child(d, enc, "secret"))) {
+        g_autofree char *type = xml_attr(d, secret, "type");
+
+        if (g_strcmp0(type, "passphrase") != 0) {
+            xml_report_invalid(d, secret, "type", type ? type : "");
+            return -1;
+        }
+        disk->encryption_secret_uuid = xml_attr(d, secret, "uuid");
+        disk->encryption_secret_usage = xml_attr(d, secret, "usage");
+    }
+    return 0;
+}
+
+static void disk_encryption_format(xml_buf *b, const device_disk *disk)
+{
+    dev_elem e;
+    xml_buf at;
+
+    if (!disk->encryption_format)
+        return;
+    dev_elem_open(&e, b);
+    xbuf_attr(&e.attrs, "format", disk->encryption_format);
+    xbuf_init(&at, 0);
+    if (disk->encryption_secret_uuid || disk->encryption_secret_usage) {
+        xbuf_attr(&at, "type", "passphrase");
+        xbuf_attr(&at, "uuid", disk->encryption_secret_uuid);
+        xbuf_attr(&at, "usage", disk->encryption_secret_usage);
+        xbuf_element(&e.kids, "secret", &at, NULL);
+    }
+    xbuf_clear(&at);
+    dev_elem_close(&e, b, "encryption");
+}
+
 static int disk_parse_body(xml_doc *d, xmlNode *node, device_disk *disk, unsigned int flags)
 {
     xmlNode *c;
@@ -242,6 +293,8 @@ static int disk_parse_body(xml_doc *d, xmlNode *node, device_disk *disk, unsigne
     if (disk_driver_parse(d, node, disk) < 0 || disk_source_parse(d, node, disk) < 0)
         return -1;
     disk_auth_parse(d, node, disk);
+    if (disk_encryption_parse(d, node, disk) < 0)
+        return -1;
     if ((c = xml_child(d, node, "backingStore")))
         disk->backing_store = dev_node_to_text(d, c, NULL);
     if (disk_target_parse(d, node, disk) < 0)
@@ -312,6 +365,8 @@ static void disk_source_format(xml_buf *b, const device_disk *disk)
         xbuf_element(&e.kids, "host", &at, NULL);
         xbuf_clear(&at);
     }
+    if (!disk->encryption_in_disk)
+        disk_encryption_format(&e.kids, disk);
     if (xbuf_empty(&e.attrs) && xbuf_empty(&e.kids)) {
         xbuf_clear(&e.attrs);
         xbuf_clear(&e.kids);
@@ -354,6 +409,8 @@ void dev_disk_format(xml_buf *b, const device_disk *disk, unsigned int flags)
     xbuf_element(&e.kids, "driver", &sub.attrs, NULL);
     disk_auth_format(&e.kids, disk);
     disk_source_format(&e.kids, disk);
+    if (disk->encryption_in_disk)
+        disk_encryption_format(&e.kids, disk);
     dev_put_text(&e.kids, disk->backing_store);
     xbuf_attr(&sub.attrs, "dev", disk->target_dev);
     xbuf_attr(&sub.attrs, "bus", disk->target_bus);
@@ -399,6 +456,11 @@ void dev_disk_free(gpointer p)
     g_free(disk->auth_secret_type);
     g_free(disk->auth_secret_uuid);
     g_free(disk->auth_secret_usage);
+    g_free(disk->encryption_format);
+    g_free(disk->encryption_secret_uuid);
+    g_free(disk->encryption_secret_usage);
+    g_free(disk->volume_path);
+    g_free(disk->secret_file);
     g_free(disk->target_dev);
     g_free(disk->target_bus);
     g_free(disk->target_tray);

@@ -16,6 +16,7 @@ const char *const storage_vol_format_names[] = {
     /* files */
     "unknown", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd",
     "ploop", "luks", "cow", "qcow", "qcow2", "qed", "vmdk",
+    "vhdx",     /* qemu-img writes it; libvirt's schema lacks it (storage_file_vol.c) */
     /* file systems (fs pools' devices) */
     "none", "auto", "ext2", "ext3", "ext4", "ufs", "iso9660", "udf", "gfs", "gfs2", "vfat",
     "hfs+", "xfs", "ocfs2", "vmfs",
@@ -230,7 +231,12 @@ static int parse_target(xml_doc *d, xmlNode *root, storage_vol_def *def)
     def->perms.owner = def->perms.group = -1;
     if (!target)
         return 0;
-    def->path = storage_child_path(d, target, "path", &rc);
+    /* a network volume's path names it on the wire (iscsi-direct's
+     * ip-HOST:PORT-iscsi-IQN-lun-N): storagevol.rng takes any URI there */
+    if (def->type && strcmp(def->type, "network") == 0)
+        def->path = xml_child_text(d, target, "path");
+    else
+        def->path = storage_child_path(d, target, "path", &rc);
     if (rc < 0 || parse_format(d, target, &def->format) < 0 ||
         storage_perms_parse(d, target, &def->perms) < 0 || parse_encryption(d, target, def) < 0 ||
         parse_compat(d, target, def) < 0 || parse_features(d, target, def) < 0)

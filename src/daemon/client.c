@@ -167,6 +167,8 @@ static bool client_input_full(daemon_client *c)
 /* Write what the socket takes; main thread.  -1 when the peer is gone. */
 static int client_flush(daemon_client *c)
 {
+    GQueue sent = G_QUEUE_INIT;     /* packets written: streams learn of them (flow control) */
+
     g_mutex_lock(&c->lock);
     if (c->shut_wr) {
         /* replies of calls that ran on after the refusal: nobody reads them */
@@ -185,17 +187,19 @@ static int client_flush(daemon_client *c)
             break;
         if (n < 0) {
             g_mutex_unlock(&c->lock);
+            g_queue_clear_full(&sent, (GDestroyNotify)g_byte_array_unref);
             return -1;
         }
         c->out_off += n;
         c->out_bytes -= n;
         if (c->out_off == pkt->len) {
-            g_byte_array_unref(g_queue_pop_head(&c->out));
+            g_queue_push_tail(&sent, g_queue_pop_head(&c->out));
             c->out_off = 0;
         }
     }
     bool pending = !c->closed && !g_queue_is_empty(&c->out);
     g_mutex_unlock(&c->lock);
+    stream_packets_sent(c, &sent);
 
     if (pending && !c->write_watch && c->fd >= 0)
         c->write_watch = g_unix_fd_add(c->fd, G_IO_OUT, client_on_writable, c);

@@ -35,6 +35,15 @@ int daemon_client_event_register(daemon_client *c, int event_id, vireo_domain *d
                                  int *callback_id);
 /* CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY */
 int daemon_client_event_deregister(daemon_client *c, int callback_id);
+/* The same for CONNECT_STORAGE_POOL_EVENT_{REGISTER,DEREGISTER}_ANY and
+ * CONNECT_SECRET_EVENT_{REGISTER,DEREGISTER}_ANY (events.c); each
+ * deregistration only removes a registration of its own kind. */
+int daemon_client_pool_event_register(daemon_client *c, int event_id, vireo_storage_pool *pool,
+                                      int *callback_id);
+int daemon_client_pool_event_deregister(daemon_client *c, int callback_id);
+int daemon_client_secret_event_register(daemon_client *c, int event_id, vireo_secret *secret,
+                                        int *callback_id);
+int daemon_client_secret_event_deregister(daemon_client *c, int callback_id);
 
 /* CONNECT_REGISTER_CLOSE_CALLBACK / UNREGISTER: whether the client wants
  * to hear when the connection closes under it. */

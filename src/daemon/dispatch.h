@@ -51,4 +51,19 @@ void dispatch_domain_put(vireo_domain *dom, struct remote_nonnull_domain *d);
  * connection's driver has no entry for the call. */
 void dispatch_no_support(const char *api);
 
+/* ---- Added for storage and secrets (issue 8, rpc helper) ----
+ * The same for the other objects the wire names: get makes a handle on
+ * conn (new reference, released with pool/vol/secret_handle_unref); put
+ * fills the wire struct from a handle (strings copied, freed with the
+ * reply).  dispatch_storage.c, dispatch_secret.c. */
+struct remote_nonnull_storage_pool;
+struct remote_nonnull_storage_vol;
+struct remote_nonnull_secret;
+vireo_storage_pool *dispatch_pool_get(vireo_conn *conn, const struct remote_nonnull_storage_pool *p);
+void dispatch_pool_put(vireo_storage_pool *pool, struct remote_nonnull_storage_pool *p);
+vireo_storage_vol *dispatch_vol_get(vireo_conn *conn, const struct remote_nonnull_storage_vol *v);
+void dispatch_vol_put(vireo_storage_vol *vol, struct remote_nonnull_storage_vol *v);
+vireo_secret *dispatch_secret_get(vireo_conn *conn, const struct remote_nonnull_secret *s);
+void dispatch_secret_put(vireo_secret *secret, struct remote_nonnull_secret *s);
+
 #endif

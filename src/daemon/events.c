@@ -1,12 +1,13 @@
 /*
- * events.c: domain events pushed to clients.
+ * events.c: domain, storage pool and secret events pushed to clients.
  *
  * A registration asks the client's connection for events (delivered on
  * the main loop, the GLib default context) and turns each into a MESSAGE
  * packet (serial 0, status OK, the event's procedure) carrying the
  * callback id the client was given.  The client's table maps its
- * callback ids to the driver's; both go when the client closes its
- * connection or disconnects.
+ * callback ids to the driver's (with the kind of object in the low bits,
+ * so each deregistration procedure only removes its own kind); both go
+ * when the client closes its connection or disconnects.
  */
 #include <string.h>
 
@@ -17,6 +18,19 @@
 #include "util/log.h"
 
 #define LOG_CATEGORY "daemon.events"
+
+/* The object kind of a registration: which public register/deregister
+ * pair it goes through. */
+typedef enum events_kind {
+    EVENTS_DOMAIN,
+    EVENTS_POOL,
+    EVENTS_SECRET,
+} events_kind;
+
+/* A value of the client's table: the driver's callback id and the kind. */
+#define EVENTS_SLOT(kind, driver_id) GINT_TO_POINTER((driver_id) * 4 + (int)(kind))
+#define EVENTS_SLOT_KIND(slot) ((events_kind)(GPOINTER_TO_INT(slot) % 4))
+#define EVENTS_SLOT_ID(slot) (GPOINTER_TO_INT(slot) / 4)
 
 /* One registration.  Owned by the driver's registration (freed by its
  * free callback); holds a reference on the client. */
@@ -39,6 +53,20 @@ static void events_wire_domain(vireo_domain *dom, remote_nonnull_domain *d)
     d->name = dom->name;
     memcpy(d->uuid, dom->uuid, VIREO_UUID_BUFLEN);
     d->id = dom->id;
+}
+
+/* Fill p / s from the handle (borrowed: they point into it). */
+static void events_wire_pool(vireo_storage_pool *pool, remote_nonnull_storage_pool *p)
+{
+    p->name = pool->name;
+    memcpy(p->uuid, pool->uuid, VIREO_UUID_BUFLEN);
+}
+
+static void events_wire_secret(vireo_secret *secret, remote_nonnull_secret *s)
+{
+    memcpy(s->uuid, secret->uuid, VIREO_UUID_BUFLEN);
+    s->usageType = secret->usage_type;
+    s->usageID = secret->usage_id;
 }
 
 static void events_send(daemon_event *ev, int proc, xdrproc_t filter, void *msg)
@@ -100,8 +128,128 @@ static void events_on_device_removed(vireo_conn *conn, vireo_domain *dom, const 
                 (xdrproc_t)xdr_remote_domain_event_callback_device_removed_msg, &msg);
 }
 
-int daemon_client_event_register(daemon_client *c, int event_id, vireo_domain *dom,
-                                 int *callback_id)
+static void events_on_pool_lifecycle(vireo_conn *conn, vireo_storage_pool *pool, int event,
+                                     int detail, void *opaque)
+{
+    daemon_event *ev = opaque;
+    remote_storage_pool_event_lifecycle_msg msg = {
+        .callbackID = ev->callback_id, .event = event, .detail = detail,
+    };
+
+    (void)conn;
+    events_wire_pool(pool, &msg.pool);
+    log_debug("client %d: lifecycle event %d/%d of pool '%s' (callback %d)", ev->client->id,
+              event, detail, pool->name, ev->callback_id);
+    events_send(ev, REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE,
+                (xdrproc_t)xdr_remote_storage_pool_event_lifecycle_msg, &msg);
+}
+
+static void events_on_pool_refresh(vireo_conn *conn, vireo_storage_pool *pool, void *opaque)
+{
+    daemon_event *ev = opaque;
+    remote_storage_pool_event_refresh_msg msg = { .callbackID = ev->callback_id };
+
+    (void)conn;
+    events_wire_pool(pool, &msg.pool);
+    events_send(ev, REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH,
+                (xdrproc_t)xdr_remote_storage_pool_event_refresh_msg, &msg);
+}
+
+static void events_on_secret_lifecycle(vireo_conn *conn, vireo_secret *secret, int event,
+                                       int detail, void *opaque)
+{
+    daemon_event *ev = opaque;
+    remote_secret_event_lifecycle_msg msg = {
+        .callbackID = ev->callback_id, .event = event, .detail = detail,
+    };
+
+    (void)conn;
+    events_wire_secret(secret, &msg.secret);
+    events_send(ev, REMOTE_PROC_SECRET_EVENT_LIFECYCLE,
+                (xdrproc_t)xdr_remote_secret_event_lifecycle_msg, &msg);
+}
+
+static void events_on_secret_value_changed(vireo_conn *conn, vireo_secret *secret, void *opaque)
+{
+    daemon_event *ev = opaque;
+    remote_secret_event_value_changed_msg msg = { .callbackID = ev->callback_id };
+
+    (void)conn;
+    events_wire_secret(secret, &msg.secret);
+    events_send(ev, REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED,
+                (xdrproc_t)xdr_remote_secret_event_value_changed_msg, &msg);
+}
+
+/* The callback that forwards event_id of kind, or NULL (NO_SUPPORT set). */
+static void (*events_forwarder(events_kind kind, int event_id))(void)
+{
+    static const char *const what[] = { "domain", "storage pool", "secret" };
+
+    switch (kind) {
+    case EVENTS_DOMAIN:
+        if (event_id == VIREO_DOMAIN_EVENT_ID_LIFECYCLE)
+            return (void (*)(void))events_on_lifecycle;
+        if (event_id == VIREO_DOMAIN_EVENT_ID_REBOOT)
+            return (void (*)(void))events_on_reboot;
+        if (event_id == VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED)
+            return (void (*)(void))events_on_device_removed;
+        break;
+    case EVENTS_POOL:
+        if (event_id == VIREO_STORAGE_POOL_EVENT_ID_LIFECYCLE)
+            return (void (*)(void))events_on_pool_lifecycle;
+        if (event_id == VIREO_STORAGE_POOL_EVENT_ID_REFRESH)
+            return (void (*)(void))events_on_pool_refresh;
+        break;
+    case EVENTS_SECRET:
+        if (event_id == VIREO_SECRET_EVENT_ID_LIFECYCLE)
+            return (void (*)(void))events_on_secret_lifecycle;
+        if (event_id == VIREO_SECRET_EVENT_ID_VALUE_CHANGED)
+            return (void (*)(void))events_on_secret_value_changed;
+        break;
+    }
+    if (kind == EVENTS_DOMAIN)
+        error_report(VIREO_FROM_REMOTE, VIREO_ERR_NO_SUPPORT, "domain event %d", event_id);
+    else /* libvirt's code and words for pools and secrets */
+        error_report(VIREO_FROM_REMOTE, VIREO_ERR_INTERNAL_ERROR, "unsupported %s event ID %d",
+                     what[kind], event_id);
+    return NULL;
+}
+
+/* Register with the public API of kind (obj: a handle of that kind, or
+ * NULL for every object).  The driver's id, or -1 (freecb ran).  A
+ * worker has no thread-default context: callbacks come to the default
+ * one, which the main loop runs. */
+static int events_driver_register(vireo_conn *conn, events_kind kind, void *obj, int event_id,
+                                  void (*cb)(void), daemon_event *ev)
+{
+    switch (kind) {
+    case EVENTS_POOL:
+        return vireo_conn_storage_pool_event_register_any(conn, obj, event_id, cb, ev,
+                                                          daemon_event_free);
+    case EVENTS_SECRET:
+        return vireo_conn_secret_event_register_any(conn, obj, event_id, cb, ev,
+                                                    daemon_event_free);
+    case EVENTS_DOMAIN:
+        break;
+    }
+    return vireo_conn_domain_event_register_any(conn, obj, event_id, cb, ev, daemon_event_free);
+}
+
+static int events_driver_deregister(vireo_conn *conn, gpointer slot)
+{
+    switch (EVENTS_SLOT_KIND(slot)) {
+    case EVENTS_POOL:
+        return vireo_conn_storage_pool_event_deregister_any(conn, EVENTS_SLOT_ID(slot));
+    case EVENTS_SECRET:
+        return vireo_conn_secret_event_deregister_any(conn, EVENTS_SLOT_ID(slot));
+    case EVENTS_DOMAIN:
+        break;
+    }
+    return vireo_conn_domain_event_deregister_any(conn, EVENTS_SLOT_ID(slot));
+}
+
+static int events_client_register(daemon_client *c, events_kind kind, int event_id, void *obj,
+                                  int *callback_id)
 {
     vireo_conn *conn = daemon_client_conn(c);
     void (*cb)(void);
@@ -112,16 +260,9 @@ int daemon_client_event_register(daemon_client *c, int event_id, vireo_domain *d
         error_report(VIREO_FROM_REMOTE, VIREO_ERR_INTERNAL_ERROR, "connection not open");
         return -1;
     }
-    if (event_id == VIREO_DOMAIN_EVENT_ID_LIFECYCLE) {
-        cb = (void (*)(void))events_on_lifecycle;
-    } else if (event_id == VIREO_DOMAIN_EVENT_ID_REBOOT) {
-        cb = (void (*)(void))events_on_reboot;
-    } else if (event_id == VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
-        cb = (void (*)(void))events_on_device_removed;
-    } else {
-        error_report(VIREO_FROM_REMOTE, VIREO_ERR_NO_SUPPORT, "domain event %d", event_id);
+    cb = events_forwarder(kind, event_id);
+    if (!cb)
         return -1;
-    }
     ev = g_new0(daemon_event, 1);
     ev->client = client_ref(c);
     ev->event_id = event_id;
@@ -129,54 +270,89 @@ int daemon_client_event_register(daemon_client *c, int event_id, vireo_domain *d
     ev->callback_id = ++c->next_callback_id;
     g_mutex_unlock(&c->lock);
 
-    /* a worker has no thread-default context: callbacks come to the
-     * default one, which the main loop runs */
-    driver_id = vireo_conn_domain_event_register_any(conn, dom, event_id, cb, ev,
-                                                     daemon_event_free);
+    driver_id = events_driver_register(conn, kind, obj, event_id, cb, ev);
     if (driver_id < 0)
         return -1;  /* the free callback released ev */
     g_mutex_lock(&c->lock);
     if (c->closed || c->conn != conn) {
         /* the client closed its connection or left meanwhile */
         g_mutex_unlock(&c->lock);
-        vireo_conn_domain_event_deregister_any(conn, driver_id);
+        events_driver_deregister(conn, EVENTS_SLOT(kind, driver_id));
         error_report(VIREO_FROM_REMOTE, VIREO_ERR_INTERNAL_ERROR, "connection not open");
         return -1;
     }
-    g_hash_table_insert(c->events, GINT_TO_POINTER(ev->callback_id), GINT_TO_POINTER(driver_id));
+    g_hash_table_insert(c->events, GINT_TO_POINTER(ev->callback_id),
+                        EVENTS_SLOT(kind, driver_id));
     *callback_id = ev->callback_id;
     g_mutex_unlock(&c->lock);
     return 0;
 }
 
-int daemon_client_event_deregister(daemon_client *c, int callback_id)
+/* Remove the client's registration callback_id if it is of kind. */
+static int events_client_deregister(daemon_client *c, events_kind kind, int callback_id)
 {
+    static const char *const what[] = { "domain", "storage pool", "secret" };
     vireo_conn *conn = daemon_client_conn(c);
-    gpointer driver_id;
+    gpointer slot;
     bool found;
 
     g_mutex_lock(&c->lock);
-    found = g_hash_table_lookup_extended(c->events, GINT_TO_POINTER(callback_id), NULL,
-                                         &driver_id);
+    found = g_hash_table_lookup_extended(c->events, GINT_TO_POINTER(callback_id), NULL, &slot) &&
+            EVENTS_SLOT_KIND(slot) == kind;
     if (found)
         g_hash_table_remove(c->events, GINT_TO_POINTER(callback_id));
     g_mutex_unlock(&c->lock);
     if (!found || !conn) {
-        error_report(VIREO_FROM_REMOTE, VIREO_ERR_INVALID_ARG,
-                     "domain event callback %d not registered", callback_id);
+        /* libvirt answers INTERNAL_ERROR for pools and secrets */
+        error_report(VIREO_FROM_REMOTE,
+                     kind == EVENTS_DOMAIN ? VIREO_ERR_INVALID_ARG : VIREO_ERR_INTERNAL_ERROR,
+                     "%s event callback %d not registered", what[kind], callback_id);
         return -1;
     }
-    return vireo_conn_domain_event_deregister_any(conn, GPOINTER_TO_INT(driver_id));
+    return events_driver_deregister(conn, slot);
+}
+
+int daemon_client_event_register(daemon_client *c, int event_id, vireo_domain *dom,
+                                 int *callback_id)
+{
+    return events_client_register(c, EVENTS_DOMAIN, event_id, dom, callback_id);
+}
+
+int daemon_client_event_deregister(daemon_client *c, int callback_id)
+{
+    return events_client_deregister(c, EVENTS_DOMAIN, callback_id);
+}
+
+int daemon_client_pool_event_register(daemon_client *c, int event_id, vireo_storage_pool *pool,
+                                      int *callback_id)
+{
+    return events_client_register(c, EVENTS_POOL, event_id, pool, callback_id);
+}
+
+int daemon_client_pool_event_deregister(daemon_client *c, int callback_id)
+{
+    return events_client_deregister(c, EVENTS_POOL, callback_id);
+}
+
+int daemon_client_secret_event_register(daemon_client *c, int event_id, vireo_secret *secret,
+                                        int *callback_id)
+{
+    return events_client_register(c, EVENTS_SECRET, event_id, secret, callback_id);
+}
+
+int daemon_client_secret_event_deregister(daemon_client *c, int callback_id)
+{
+    return events_client_deregister(c, EVENTS_SECRET, callback_id);
 }
 
 void events_release(vireo_conn *conn, GHashTable *events)
 {
     GHashTableIter it;
-    gpointer driver_id;
+    gpointer slot;
 
     g_hash_table_iter_init(&it, events);
-    while (g_hash_table_iter_next(&it, NULL, &driver_id)) {
-        if (vireo_conn_domain_event_deregister_any(conn, GPOINTER_TO_INT(driver_id)) < 0)
+    while (g_hash_table_iter_next(&it, NULL, &slot)) {
+        if (events_driver_deregister(conn, slot) < 0)
             error_reset();
     }
 }

@@ -5,6 +5,7 @@
 
 #include "daemon/daemon_priv.h"
 #include "daemon/stream.h"
+#include "rpc/remote_protocol.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -19,18 +20,8 @@ struct daemon_stream {
     daemon_stream_recv_cb cb;   /* lock */
     void *opaque;               /* lock: released with free_opaque */
     GDestroyNotify free_opaque;
+    daemon_stream_sent_cb sent; /* lock: called with opaque */
 };
-
-/* The body of a STREAM_HOLE packet. */
-typedef struct stream_hole {
-    int64_t length;
-    unsigned int flags;
-} stream_hole;
-
-static bool_t stream_xdr_hole(XDR *xdrs, stream_hole *h)
-{
-    return xdr_int64_t(xdrs, &h->length) && xdr_u_int(xdrs, &h->flags);
-}
 
 /* ---- framing ---- */
 
@@ -73,16 +64,16 @@ GByteArray *stream_packet_hole(const rpc_header *call, int64_t length, unsigned 
 {
     rpc_header h = stream_header(call, RPC_STREAM_HOLE, RPC_CONTINUE);
     GByteArray *pkt = rpc_packet_new(&h);
-    stream_hole hole = { length, flags };
+    remote_stream_hole hole = { length, flags };
 
-    rpc_packet_encode(pkt, (xdrproc_t)stream_xdr_hole, &hole);     /* 12 bytes: fits */
+    rpc_packet_encode(pkt, (xdrproc_t)xdr_remote_stream_hole, &hole);  /* 12 bytes: fits */
     rpc_packet_finish(pkt, &h);
     return pkt;
 }
 
 int stream_packet_parse(const uint8_t *pkt, size_t len, rpc_header *hdr, stream_input *in)
 {
-    stream_hole hole = { 0, 0 };
+    remote_stream_hole hole = { 0, 0 };
 
     if (rpc_header_decode(pkt, len, hdr) < 0)
         return -1;
@@ -100,7 +91,7 @@ int stream_packet_parse(const uint8_t *pkt, size_t len, rpc_header *hdr, stream_
     }
     if (hdr->type != RPC_STREAM_HOLE)
         return -1;
-    if (rpc_packet_decode(pkt, len, (xdrproc_t)stream_xdr_hole, &hole) < 0 || hole.length < 0)
+    if (rpc_packet_decode(pkt, len, (xdrproc_t)xdr_remote_stream_hole, &hole) < 0 || hole.length < 0)
         return -1;
     in->hole_length = hole.length;
     in->hole_flags = hole.flags;
@@ -147,6 +138,13 @@ void daemon_stream_unref(daemon_stream *s)
 void daemon_stream_set_recv(daemon_stream *s, daemon_stream_recv_cb cb, void *opaque,
                             GDestroyNotify free_opaque)
 {
+    daemon_stream_set_callbacks(s, cb, NULL, opaque, free_opaque);
+}
+
+void daemon_stream_set_callbacks(daemon_stream *s, daemon_stream_recv_cb cb,
+                                 daemon_stream_sent_cb sent, void *opaque,
+                                 GDestroyNotify free_opaque)
+{
     void *old;
     GDestroyNotify old_free;
 
@@ -154,6 +152,7 @@ void daemon_stream_set_recv(daemon_stream *s, daemon_stream_recv_cb cb, void *op
     old = s->opaque;
     old_free = s->free_opaque;
     s->cb = cb;
+    s->sent = sent;
     s->opaque = opaque;
     s->free_opaque = free_opaque;
     g_mutex_unlock(&s->lock);
@@ -259,6 +258,44 @@ void daemon_stream_abort_cb(gpointer key, gpointer value, gpointer user)
     g_mutex_unlock(&s->lock);
     if (cb)
         cb(s, &in, opaque);
+}
+
+/* A data packet of ours left for c's socket: tell its stream's sender
+ * how many bytes of data it carried. */
+static void stream_packet_sent(daemon_client *c, const GByteArray *pkt)
+{
+    g_autoptr(daemon_stream) s = NULL;
+    daemon_stream_sent_cb sent;
+    void *opaque;
+    rpc_header h;
+
+    if (pkt->len <= RPC_LEN_SIZE + RPC_HEADER_SIZE ||
+        rpc_header_decode(pkt->data, pkt->len, &h) < 0 || h.type != RPC_STREAM ||
+        h.status != RPC_CONTINUE)
+        return;
+    g_mutex_lock(&c->lock);
+    s = g_hash_table_lookup(c->streams, GUINT_TO_POINTER(h.serial));
+    if (s)
+        daemon_stream_ref(s);
+    g_mutex_unlock(&c->lock);
+    if (!s)
+        return;
+    g_mutex_lock(&s->lock);
+    sent = s->sent;
+    opaque = s->opaque;
+    g_mutex_unlock(&s->lock);
+    if (sent)
+        sent(s, pkt->len - RPC_LEN_SIZE - RPC_HEADER_SIZE, opaque);
+}
+
+void stream_packets_sent(daemon_client *c, GQueue *sent)
+{
+    GByteArray *pkt;
+
+    while ((pkt = g_queue_pop_head(sent))) {
+        stream_packet_sent(c, pkt);
+        g_byte_array_unref(pkt);
+    }
 }
 
 void stream_dispatch(daemon_client *c, const rpc_header *hdr, GByteArray *pkt)

@@ -55,6 +55,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(daemon_stream, daemon_stream_unref)
 /* Where the client's packets go (replaces any earlier callback). */
 void daemon_stream_set_recv(daemon_stream *s, daemon_stream_recv_cb cb, void *opaque,
                             GDestroyNotify free_opaque);
+/* One of our data packets left for the socket with len bytes of data
+ * (flow control: the sender learns what the client took).  Main loop. */
+typedef void (*daemon_stream_sent_cb)(daemon_stream *s, size_t len, void *opaque);
+/* set_recv with a sent callback too (NULL: none); both get opaque. */
+void daemon_stream_set_callbacks(daemon_stream *s, daemon_stream_recv_cb cb,
+                                 daemon_stream_sent_cb sent, void *opaque,
+                                 GDestroyNotify free_opaque);
 
 /* Send data (split into STREAM_CHUNK_MAX packets; len 0: the end of
  * ours), a hole, the confirmation of the client's finish (finish), or
@@ -70,6 +77,29 @@ void daemon_stream_drop(daemon_stream *s);
 /* Whether the stream is still open (neither end finished nor aborted). */
 bool daemon_stream_is_open(daemon_stream *s);
 
+/* --- a vireo_stream carried by the call's wire stream (stream_link.c) ---
+ * A handler whose call opens a stream makes a link, hands its vireo_stream
+ * to the driver (which attaches as its producer), then reports the
+ * driver's result with stream_link_opened:
+ *
+ *   stream_link *link = stream_link_new(client, hdr, conn);
+ *   rv = conn->driver->storage->vol_download(vol, stream_link_stream(link), ...);
+ *   stream_link_opened(link, rv);
+ *
+ * The link relays data, holes, the end and errors both ways, confirms the
+ * client's finish and abort, and reports data as it leaves for the socket
+ * (stream_consumed), so a producer pacing itself with stream_push_wait
+ * holds at most STREAM_BACKLOG_MAX unsent bytes. */
+typedef struct stream_link stream_link;
+/* A link for the call hdr of c on conn; the handler holds one reference. */
+stream_link *stream_link_new(daemon_client *c, const rpc_header *call, vireo_conn *conn);
+/* The link's vireo_stream (borrowed while the handler holds the link). */
+vireo_stream *stream_link_stream(stream_link *l);
+/* The driver's result: rv < 0 closes the wire stream without a word (the
+ * error reply says why; the thread's error is kept).  Releases the
+ * handler's reference. */
+void stream_link_opened(stream_link *l, int rv);
+
 /* --- framing, pure (unit-tested) --- */
 /* New packets for the stream of call; caller owns them. */
 GByteArray *stream_packet_data(const rpc_header *call, const void *buf, size_t len);
@@ -83,6 +113,9 @@ int stream_packet_parse(const uint8_t *pkt, size_t len, rpc_header *hdr, stream_
 /* --- for the daemon --- */
 /* A STREAM or STREAM_HOLE packet from c (main thread). */
 void stream_dispatch(daemon_client *c, const rpc_header *hdr, GByteArray *pkt);
+/* Packets (taken: freed here) that client.c finished writing to c's
+ * socket, oldest first; main thread, without c's lock. */
+void stream_packets_sent(daemon_client *c, GQueue *sent);
 /* GHFunc for a disconnected client's streams: close each without
  * sending anything, and tell its receiver the client aborted. */
 void daemon_stream_abort_cb(gpointer key, gpointer value, gpointer user);

@@ -1,5 +1,6 @@
 /*
- * event.c: domain event registrations and their delivery.
+ * event.c: event registrations (domains, storage pools, secrets) and
+ * their delivery.
  *
  * Registrations live in one list guarded by events_lock.  Emitting an
  * event attaches one idle source per matching registration to that
@@ -10,20 +11,32 @@
  * reference-counted: the list holds one reference, a running delivery
  * another, and the free callback runs when the last one goes after it
  * was removed (so deregistering from inside the callback is safe).
+ *
+ * The three kinds share the list and the ids (their event ids overlap:
+ * each kind numbers its own from 0); an event reaches only registrations
+ * of its own kind.
  */
 #include <string.h>
 
 #include "drivers/event.h"
 #include "util/error.h"
 
+/* what a registration listens to: libvirt's three event families */
+typedef enum event_kind {
+    EVENT_KIND_DOMAIN,
+    EVENT_KIND_POOL,
+    EVENT_KIND_SECRET,
+} event_kind;
+
 typedef struct event_reg {
     int refs;                  /* guarded by events_lock */
     int id;                    /* callback id, unique in the process */
     vireo_conn *conn;          /* borrowed: removed before conn is freed */
     const void *source;        /* what the events come from (driver's key) */
+    event_kind kind;
     bool has_filter;
     unsigned char filter_uuid[VIREO_UUID_BUFLEN]; /* when has_filter */
-    int event_id;              /* VIREO_DOMAIN_EVENT_ID_* */
+    int event_id;              /* VIREO_{DOMAIN,STORAGE_POOL,SECRET}_EVENT_ID_* */
     void (*cb)(void);          /* cast to the type event_id names */
     void *opaque;              /* the caller's, released by freecb */
     vireo_free_cb freecb;
@@ -33,13 +46,15 @@ typedef struct event_reg {
 /* one queued delivery: an event for one registration */
 typedef struct event_msg {
     int reg_id;
+    event_kind kind;
     int event_id;
-    char *name;                /* owned */
+    char *name;                /* owned: domain or pool name; NULL for a secret */
     unsigned char uuid[VIREO_UUID_BUFLEN];
-    int dom_id;
+    int num;                   /* domain id, or a secret's usage type */
     int event;
     int detail;
-    char *str;                 /* owned: device alias (DEVICE_REMOVED), else NULL */
+    char *str;                 /* owned: device alias (DEVICE_REMOVED), a secret's
+                                * usage id, else NULL */
 } event_msg;
 
 static GMutex events_lock;
@@ -75,24 +90,47 @@ static void event_reg_finish(event_reg *reg)
     g_free(reg);
 }
 
-int event_register(vireo_conn *conn, const void *source, vireo_domain *dom, int event_id,
-                   void (*cb)(void), void *opaque, vireo_free_cb freecb)
+/* Whether kind has an event numbered event_id. */
+static bool event_id_valid(event_kind kind, int event_id)
+{
+    switch (kind) {
+    case EVENT_KIND_DOMAIN:
+        return event_id == VIREO_DOMAIN_EVENT_ID_LIFECYCLE ||
+               event_id == VIREO_DOMAIN_EVENT_ID_REBOOT ||
+               event_id == VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED;
+    case EVENT_KIND_POOL:
+        return event_id == VIREO_STORAGE_POOL_EVENT_ID_LIFECYCLE ||
+               event_id == VIREO_STORAGE_POOL_EVENT_ID_REFRESH;
+    case EVENT_KIND_SECRET:
+        return event_id == VIREO_SECRET_EVENT_ID_LIFECYCLE ||
+               event_id == VIREO_SECRET_EVENT_ID_VALUE_CHANGED;
+    }
+    return false;
+}
+
+/* The one registration path: filter_uuid NULL means every object. */
+static int event_register_kind(vireo_conn *conn, const void *source, event_kind kind,
+                               const unsigned char *filter_uuid, int event_id, void (*cb)(void),
+                               void *opaque, vireo_free_cb freecb)
 {
     event_reg *reg;
     int id;
 
-    if (event_id != VIREO_DOMAIN_EVENT_ID_LIFECYCLE && event_id != VIREO_DOMAIN_EVENT_ID_REBOOT &&
-        event_id != VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
-        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "unsupported event ID %d", event_id);
+    if (!event_id_valid(kind, event_id)) {
+        static const char *const what[] = { "", "storage pool ", "secret " };
+
+        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "unsupported %sevent ID %d",
+                     what[kind], event_id);
         return -1;
     }
     reg = g_new0(event_reg, 1);
     reg->refs = 1;
     reg->conn = conn;
     reg->source = source;
-    if (dom) {
+    reg->kind = kind;
+    if (filter_uuid) {
         reg->has_filter = true;
-        memcpy(reg->filter_uuid, dom->uuid, VIREO_UUID_BUFLEN);
+        memcpy(reg->filter_uuid, filter_uuid, VIREO_UUID_BUFLEN);
     }
     reg->event_id = event_id;
     reg->cb = cb;
@@ -107,6 +145,27 @@ int event_register(vireo_conn *conn, const void *source, vireo_domain *dom, int 
     g_ptr_array_add(events_regs, reg);
     g_mutex_unlock(&events_lock);
     return id;
+}
+
+int event_register(vireo_conn *conn, const void *source, vireo_domain *dom, int event_id,
+                   void (*cb)(void), void *opaque, vireo_free_cb freecb)
+{
+    return event_register_kind(conn, source, EVENT_KIND_DOMAIN, dom ? dom->uuid : NULL, event_id,
+                               cb, opaque, freecb);
+}
+
+int event_register_pool(vireo_conn *conn, const void *source, vireo_storage_pool *pool,
+                        int event_id, void (*cb)(void), void *opaque, vireo_free_cb freecb)
+{
+    return event_register_kind(conn, source, EVENT_KIND_POOL, pool ? pool->uuid : NULL, event_id,
+                               cb, opaque, freecb);
+}
+
+int event_register_secret(vireo_conn *conn, const void *source, vireo_secret *secret,
+                          int event_id, void (*cb)(void), void *opaque, vireo_free_cb freecb)
+{
+    return event_register_kind(conn, source, EVENT_KIND_SECRET, secret ? secret->uuid : NULL,
+                               event_id, cb, opaque, freecb);
 }
 
 /* Called with events_lock held. */
@@ -166,9 +225,9 @@ void event_conn_forget(vireo_conn *conn)
         event_reg_finish(g_ptr_array_index(done, i));
 }
 
-static void event_call(event_reg *reg, const event_msg *msg)
+static void event_call_domain(event_reg *reg, const event_msg *msg)
 {
-    vireo_domain *dom = domain_handle_new(reg->conn, msg->name, msg->uuid, msg->dom_id);
+    vireo_domain *dom = domain_handle_new(reg->conn, msg->name, msg->uuid, msg->num);
 
     if (msg->event_id == VIREO_DOMAIN_EVENT_ID_LIFECYCLE) {
         vireo_domain_event_lifecycle_cb cb = (vireo_domain_event_lifecycle_cb)reg->cb;
@@ -184,6 +243,53 @@ static void event_call(event_reg *reg, const event_msg *msg)
         cb(reg->conn, dom, reg->opaque);
     }
     domain_handle_unref(dom);
+}
+
+static void event_call_pool(event_reg *reg, const event_msg *msg)
+{
+    vireo_storage_pool *pool = pool_handle_new(reg->conn, msg->name, msg->uuid);
+
+    if (msg->event_id == VIREO_STORAGE_POOL_EVENT_ID_LIFECYCLE) {
+        vireo_storage_pool_event_lifecycle_cb cb = (vireo_storage_pool_event_lifecycle_cb)reg->cb;
+
+        cb(reg->conn, pool, msg->event, msg->detail, reg->opaque);
+    } else {
+        vireo_storage_pool_event_generic_cb cb = (vireo_storage_pool_event_generic_cb)reg->cb;
+
+        cb(reg->conn, pool, reg->opaque);
+    }
+    pool_handle_unref(pool);
+}
+
+static void event_call_secret(event_reg *reg, const event_msg *msg)
+{
+    vireo_secret *secret = secret_handle_new(reg->conn, msg->uuid, msg->num, msg->str);
+
+    if (msg->event_id == VIREO_SECRET_EVENT_ID_LIFECYCLE) {
+        vireo_secret_event_lifecycle_cb cb = (vireo_secret_event_lifecycle_cb)reg->cb;
+
+        cb(reg->conn, secret, msg->event, msg->detail, reg->opaque);
+    } else {
+        vireo_secret_event_generic_cb cb = (vireo_secret_event_generic_cb)reg->cb;
+
+        cb(reg->conn, secret, reg->opaque);
+    }
+    secret_handle_unref(secret);
+}
+
+static void event_call(event_reg *reg, const event_msg *msg)
+{
+    switch (msg->kind) {
+    case EVENT_KIND_DOMAIN:
+        event_call_domain(reg, msg);
+        break;
+    case EVENT_KIND_POOL:
+        event_call_pool(reg, msg);
+        break;
+    case EVENT_KIND_SECRET:
+        event_call_secret(reg, msg);
+        break;
+    }
 }
 
 /* The idle source: deliver msg if its registration still exists. */
@@ -216,9 +322,9 @@ static gboolean event_dispatch(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static void event_emit(const void *source, int event_id, const char *name,
-                       const unsigned char uuid[VIREO_UUID_BUFLEN], int dom_id, int event,
-                       int detail, const char *str)
+/* Queue msg (a template: reg_id is filled per registration, the rest
+ * copied) for every matching registration of source. */
+static void event_emit(const void *source, const event_msg *tmpl)
 {
     g_mutex_lock(&events_lock);
     for (guint i = 0; events_regs && i < events_regs->len; i++) {
@@ -226,22 +332,18 @@ static void event_emit(const void *source, int event_id, const char *name,
         g_autoptr(GSource) idle = NULL;
         event_msg *msg;
 
-        if (reg->source != source || reg->event_id != event_id)
+        if (reg->source != source || reg->kind != tmpl->kind || reg->event_id != tmpl->event_id)
             continue;
-        if (reg->has_filter && memcmp(reg->filter_uuid, uuid, VIREO_UUID_BUFLEN) != 0)
+        if (reg->has_filter && memcmp(reg->filter_uuid, tmpl->uuid, VIREO_UUID_BUFLEN) != 0)
             continue;
-        msg = g_new0(event_msg, 1);
+        msg = g_new(event_msg, 1);
+        *msg = *tmpl;
         msg->reg_id = reg->id;
-        msg->event_id = event_id;
-        msg->name = g_strdup(name);
-        memcpy(msg->uuid, uuid, VIREO_UUID_BUFLEN);
-        msg->dom_id = dom_id;
-        msg->event = event;
-        msg->detail = detail;
-        msg->str = g_strdup(str);
+        msg->name = g_strdup(tmpl->name);
+        msg->str = g_strdup(tmpl->str);
         idle = g_idle_source_new();
         g_source_set_callback(idle, event_dispatch, msg, event_msg_free);
-        g_source_set_name(idle, "vireo-domain-event");
+        g_source_set_name(idle, "vireo-event");
         /* not idle priority: under steady client I/O an idle source never
          * runs, and undelivered events pile up without bound (the load
          * test saw 400 MB and events 10 s late with 64 clients) */
@@ -251,24 +353,85 @@ static void event_emit(const void *source, int event_id, const char *name,
     g_mutex_unlock(&events_lock);
 }
 
+/* A template for an event of kind: name and str are borrowed (copied per
+ * delivery by event_emit). */
+static event_msg event_msg_make(event_kind kind, int event_id, const char *name,
+                                const unsigned char uuid[VIREO_UUID_BUFLEN], int num, int event,
+                                int detail, const char *str)
+{
+    event_msg m = {
+        .kind = kind, .event_id = event_id, .name = (char *)name, .num = num,
+        .event = event, .detail = detail, .str = (char *)str,
+    };
+
+    memcpy(m.uuid, uuid, VIREO_UUID_BUFLEN);
+    return m;
+}
+
 void event_emit_lifecycle(const void *source, const char *name,
                           const unsigned char uuid[VIREO_UUID_BUFLEN], int id, int event,
                           int detail)
 {
-    event_emit(source, VIREO_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid, id, event, detail, NULL);
+    event_msg m = event_msg_make(EVENT_KIND_DOMAIN, VIREO_DOMAIN_EVENT_ID_LIFECYCLE, name, uuid,
+                                 id, event, detail, NULL);
+
+    event_emit(source, &m);
 }
 
 void event_emit_reboot(const void *source, const char *name,
                        const unsigned char uuid[VIREO_UUID_BUFLEN], int id)
 {
-    event_emit(source, VIREO_DOMAIN_EVENT_ID_REBOOT, name, uuid, id, 0, 0, NULL);
+    event_msg m = event_msg_make(EVENT_KIND_DOMAIN, VIREO_DOMAIN_EVENT_ID_REBOOT, name, uuid, id,
+                                 0, 0, NULL);
+
+    event_emit(source, &m);
 }
 
 void event_emit_device_removed(const void *source, const char *name,
                                const unsigned char uuid[VIREO_UUID_BUFLEN], int id,
                                const char *alias)
 {
-    event_emit(source, VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED, name, uuid, id, 0, 0, alias);
+    event_msg m = event_msg_make(EVENT_KIND_DOMAIN, VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED, name,
+                                 uuid, id, 0, 0, alias);
+
+    event_emit(source, &m);
+}
+
+void event_emit_pool_lifecycle(const void *source, const char *name,
+                               const unsigned char uuid[VIREO_UUID_BUFLEN], int event, int detail)
+{
+    event_msg m = event_msg_make(EVENT_KIND_POOL, VIREO_STORAGE_POOL_EVENT_ID_LIFECYCLE, name,
+                                 uuid, 0, event, detail, NULL);
+
+    event_emit(source, &m);
+}
+
+void event_emit_pool_refresh(const void *source, const char *name,
+                             const unsigned char uuid[VIREO_UUID_BUFLEN])
+{
+    event_msg m = event_msg_make(EVENT_KIND_POOL, VIREO_STORAGE_POOL_EVENT_ID_REFRESH, name, uuid,
+                                 0, 0, 0, NULL);
+
+    event_emit(source, &m);
+}
+
+void event_emit_secret_lifecycle(const void *source, const unsigned char uuid[VIREO_UUID_BUFLEN],
+                                 int usage_type, const char *usage_id, int event, int detail)
+{
+    event_msg m = event_msg_make(EVENT_KIND_SECRET, VIREO_SECRET_EVENT_ID_LIFECYCLE, NULL, uuid,
+                                 usage_type, event, detail, usage_id ? usage_id : "");
+
+    event_emit(source, &m);
+}
+
+void event_emit_secret_value_changed(const void *source,
+                                     const unsigned char uuid[VIREO_UUID_BUFLEN], int usage_type,
+                                     const char *usage_id)
+{
+    event_msg m = event_msg_make(EVENT_KIND_SECRET, VIREO_SECRET_EVENT_ID_VALUE_CHANGED, NULL, uuid,
+                                 usage_type, 0, 0, usage_id ? usage_id : "");
+
+    event_emit(source, &m);
 }
 
 static gboolean event_timeout_noop(gpointer data)

@@ -81,11 +81,25 @@ void stream_push_data(vireo_stream *st, const char *data, size_t len);
 void stream_push_eof(vireo_stream *st);
 /* A hole of length bytes (a run of zeros the consumer may keep sparse). */
 void stream_push_hole(vireo_stream *st, long long length);
-/* Flow control for producers of bulk data (volume download): wait while
- * the consumer holds more than STREAM_BACKLOG_MAX bytes it has not
- * taken (a buffer consumer: not yet received; a callback consumer: not
- * yet reported with stream_consumed).  false when the consumer closed
- * or went away: stop producing. */
+/* Flow control for producers of bulk data (volume download).  Such a
+ * producer runs on a thread of its own (never vireod's main loop: that
+ * is what drains a wire stream's backlog) and loops
+ *
+ *     while (more) {
+ *         if (!stream_push_wait(st))
+ *             break;                  (the reader is gone: stop, no eof)
+ *         read a chunk (256 KiB);
+ *         stream_push_data(st, ...) or, for a run of zeros when the call
+ *         asked for a sparse stream, stream_push_hole(st, length);
+ *     }
+ *     stream_push_eof(st);            (or stream_push_error)
+ *
+ * then waits for its close op.  Holes count nothing against the backlog.
+ * stream_push_wait waits while the consumer holds more than
+ * STREAM_BACKLOG_MAX bytes it has not taken (a buffer consumer: not
+ * yet received; a callback consumer: not yet reported with
+ * stream_consumed).  false when the consumer closed or went away (its
+ * alive op, asked each second): stop producing. */
 #define STREAM_BACKLOG_MAX (4u << 20)
 bool stream_push_wait(vireo_stream *st);
 /* A callback consumer took len bytes of pushed data off its hands (the
@@ -112,5 +126,14 @@ int stream_abort(vireo_stream *st);
  * limit; 0, or a NONBLOCK stream: not at all).  The count, 0 at the end
  * of data, -2 when nothing came in time, -1 with the error set. */
 int stream_recv(vireo_stream *st, char *buf, size_t len, int timeout_ms);
+/* The same with flags: VIREO_STREAM_RECV_STOP_AT_HOLE stops before a
+ * hole, and returns STREAM_RECV_HOLE when one comes first (without it a
+ * hole reads as zeros).  A read takes data until the next hole at most. */
+#define STREAM_RECV_HOLE (-3)
+int stream_recv_flags(vireo_stream *st, char *buf, size_t len, int timeout_ms,
+                      unsigned int flags);
+/* Buffer consumer: take the hole at the head of the stream, *length its
+ * bytes (0 when data or nothing comes first).  0, or -1 with the error. */
+int stream_recv_hole(vireo_stream *st, long long *length);
 
 #endif

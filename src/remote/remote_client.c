@@ -344,6 +344,7 @@ static bool client_write(remote_client *client)
         if (client->out_off == pkt->len) {
             g_byte_array_unref(g_queue_pop_head(client->outq));
             client->out_off = 0;
+            g_cond_broadcast(&client->cond);    /* a sender waits for room */
         }
     }
     g_mutex_unlock(&client->lock);
@@ -579,6 +580,10 @@ int remote_client_send(remote_client *client, GByteArray *pkt)
     g_autoptr(GByteArray) owned = pkt;
 
     g_mutex_lock(&client->lock);
+    /* a stream's sender goes no faster than the socket (bounded memory) */
+    while (!client->dead && !client->quit &&
+           g_queue_get_length(client->outq) >= REMOTE_CLIENT_SEND_QUEUE_MAX)
+        g_cond_wait(&client->cond, &client->lock);
     if (client->dead || client->quit) {
         client_closed_error(client);
         g_mutex_unlock(&client->lock);

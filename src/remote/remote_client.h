@@ -63,7 +63,11 @@ int remote_client_call_stream(remote_client *client, rpc_header *hdr, GByteArray
 /* Stop delivering serial's stream packets (a late one is dropped). */
 void remote_client_stream_remove(remote_client *client, uint32_t serial);
 /* Queue a finished packet (taken; a STREAM packet) without waiting for
- * anything.  0, or -1 with the error set when the connection is dead. */
+ * a reply; waits while REMOTE_CLIENT_SEND_QUEUE_MAX packets are queued
+ * (a stream's data: at most that many 256 KiB packets in memory).  Not
+ * on the I/O thread.  0, or -1 with the error set when the connection is
+ * dead. */
+#define REMOTE_CLIENT_SEND_QUEUE_MAX 16
 int remote_client_send(remote_client *client, GByteArray *pkt);
 
 /* Send PINGs after interval_ms without traffic; after count unanswered

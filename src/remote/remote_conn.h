@@ -17,6 +17,7 @@
 typedef struct remote_event_reg {
     int local_id;               /* event.c's callback id */
     int remote_id;              /* the server's callbackID */
+    int deregister_proc;        /* REMOTE_PROC_CONNECT_*_DEREGISTER_ANY of its kind */
     bool active;                /* guarded by remote_conn.lock */
 } remote_event_reg;
 

@@ -289,4 +289,6 @@ const driver remote_driver = {
     .name = "remote",
     .conn = &remote_conn_driver,
     .domain = &remote_domain_driver,
+    .storage = &remote_storage_driver,
+    .secret = &remote_secret_driver,
 };

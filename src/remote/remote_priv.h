@@ -44,6 +44,28 @@ extern const driver remote_driver;
  * entries below.  remote_driver (remote_driver.c) points at them. */
 extern const conn_driver remote_conn_driver;
 extern const domain_driver remote_domain_driver;
+extern const storage_driver remote_storage_driver;
+extern const secret_driver remote_secret_driver;
+
+/* ---- Added for storage and secrets (issue 8, rpc helper) ----
+ * Handles for the pools, volumes and secrets the wire names (new
+ * references), and the wire structs for handles (borrowed: they point
+ * into the handle).  remote_storage.c, remote_secret.c. */
+vireo_storage_pool *remote_pool_from_wire(vireo_conn *conn, const remote_nonnull_storage_pool *p);
+void remote_pool_to_wire(vireo_storage_pool *pool, remote_nonnull_storage_pool *p);
+vireo_storage_vol *remote_vol_from_wire(vireo_conn *conn, const remote_nonnull_storage_vol *v);
+void remote_vol_to_wire(vireo_storage_vol *vol, remote_nonnull_storage_vol *v);
+vireo_secret *remote_secret_from_wire(vireo_conn *conn, const remote_nonnull_secret *s);
+void remote_secret_to_wire(vireo_secret *secret, remote_nonnull_secret *s);
+
+/* Make the CALL proc (args encoded with args_filter) that opens a stream
+ * on conn, and on success become st's producer (drivers/stream.h): what
+ * the server sends is pushed to st, what st's consumer writes goes out
+ * as STREAM packets of the call.  DOMAIN_OPEN_CONSOLE and the volume
+ * upload and download.  0, or -1 with the error (the server's, or the
+ * transport's).  remote_stream.c. */
+int remote_stream_open(vireo_conn *conn, int proc, xdrproc_t args_filter, void *args,
+                       vireo_stream *st);
 
 /* Transport entries, written in remote_driver.c, that the generated
  * remote_conn_driver table names: open (the prologue: AUTH_LIST,
@@ -79,6 +101,9 @@ int remote_proc_connect_unregister_close_callback(vireo_conn *conn);
 int remote_event_dispatch(vireo_conn *conn, const rpc_header *hdr, const uint8_t *pkt, size_t len);
 /* Its DEVICE_REMOVED case (procedure 333), in remote_events.c. */
 int remote_event_device_removed(vireo_conn *conn, const uint8_t *pkt, size_t len);
+/* Its storage pool and secret cases (procedures 370, 373, 382, 383), in
+ * remote_events.c; -1 for any other procedure. */
+int remote_event_storage_dispatch(vireo_conn *conn, int proc, const uint8_t *pkt, size_t len);
 
 /* Forget conn's event registrations on the wire side (the connection is
  * closing); remote_driver_close calls it before dropping the socket.

@@ -211,6 +211,11 @@ int remote_event_dispatch(vireo_conn *conn, const rpc_header *hdr, const uint8_t
     }
     case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED:
         return remote_event_device_removed(conn, pkt, len);
+    case REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE:
+    case REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH:
+    case REMOTE_PROC_SECRET_EVENT_LIFECYCLE:
+    case REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED:
+        return remote_event_storage_dispatch(conn, hdr->proc, pkt, len);
     default:
         /* legacy events (DOMAIN_EVENT_LIFECYCLE without a callback id)
          * are never asked for: vireo registers with callback ids only */

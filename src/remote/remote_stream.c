@@ -1,5 +1,6 @@
 /*
- * remote_stream.c: streams over the wire, client end (DOMAIN_OPEN_CONSOLE).
+ * remote_stream.c: streams over the wire, client end (DOMAIN_OPEN_CONSOLE,
+ * STORAGE_VOL_UPLOAD and DOWNLOAD).
  *
  * The call that opens a stream files a route for its serial with the
  * transport before the CALL leaves (remote_client_call_stream): the
@@ -10,6 +11,15 @@
  * fire and forget, while the end (OK) and the abort (ERROR) wait for the
  * server's confirmation; the server ends its data with an empty CONTINUE
  * and reports a failure with ERROR.
+ *
+ * Holes (sparse volumes) travel as STREAM_HOLE packets both ways.  What
+ * the server sends waits in the stream's buffer for the application;
+ * when that holds STREAM_BACKLOG_MAX bytes the I/O thread stops reading
+ * the socket until the application reads (or ends the stream), so a
+ * download never piles up in memory: the server's side then paces its
+ * producer.  Meanwhile other calls on the connection wait too.  What the
+ * application sends is queued at most REMOTE_CLIENT_SEND_QUEUE_MAX
+ * packets deep (remote_client_send).
  */
 #include <string.h>
 
@@ -123,6 +133,23 @@ static void remote_stream_on_end(remote_stream *rs, bool failed)
         stream_push_eof(st);
 }
 
+/* A STREAM_HOLE from the server: a hole for the application, or, when
+ * it does not decode, the end of the stream with that error. */
+static void remote_stream_on_hole(remote_stream *rs, vireo_stream *st, const uint8_t *pkt,
+                                  size_t len)
+{
+    remote_stream_hole hole = { 0, 0 };
+
+    if (rpc_packet_decode(pkt, len, (xdrproc_t)xdr_remote_stream_hole, &hole) == 0 &&
+        hole.length >= 0) {
+        stream_push_hole(st, hole.length);
+        return;
+    }
+    error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "Malformed stream hole packet");
+    remote_stream_on_end(rs, true);
+    error_reset();
+}
+
 static void remote_stream_on_packet(void *opaque, const rpc_header *hdr, const uint8_t *pkt,
                                     size_t len)
 {
@@ -134,16 +161,14 @@ static void remote_stream_on_packet(void *opaque, const rpc_header *hdr, const u
         remote_stream_on_end(rs, true);
         return;
     }
-    if (hdr->type != RPC_STREAM)
-        return; /* holes: only sparse volume streams have them */
-    if (hdr->status == RPC_ERROR) {
+    if (hdr->type == RPC_STREAM && hdr->status == RPC_ERROR) {
         remote_stream_decode_error(pkt, len);
         remote_stream_on_end(rs, true);
         error_reset();
         remote_client_stream_remove(rs->client, hdr->serial);
         return;
     }
-    if (hdr->status == RPC_OK) {
+    if (hdr->type == RPC_STREAM && hdr->status == RPC_OK) {
         /* the confirmation of our end or abort (or a server that ends
          * the stream itself) */
         remote_stream_on_end(rs, false);
@@ -156,10 +181,13 @@ static void remote_stream_on_packet(void *opaque, const rpc_header *hdr, const u
     g_mutex_unlock(&rs->lock);
     if (!st)
         return;
-    if (len > body)
+    if (hdr->type == RPC_STREAM_HOLE)
+        remote_stream_on_hole(rs, st, pkt, len);
+    else if (len > body && stream_push_wait(st))
         stream_push_data(st, (const char *)pkt + body, len - body);
-    else
+    else if (len <= body)
         stream_push_eof(st);    /* an empty CONTINUE: the server's end of data */
+    /* else the application ended the stream while we waited: dropped */
 }
 
 /* ---- toward the server (the consumer's thread) ---- */
@@ -214,6 +242,29 @@ static int remote_stream_write(vireo_stream *st G_GNUC_UNUSED, const char *data,
     return 0;
 }
 
+static int remote_stream_send_hole(vireo_stream *st G_GNUC_UNUSED, long long length, void *opaque)
+{
+    remote_stream *rs = opaque;
+    remote_stream_hole hole = { length, 0 };
+    rpc_header h = rs->call;
+    GByteArray *pkt;
+    bool done;
+
+    g_mutex_lock(&rs->lock);
+    done = rs->done;
+    if (done)
+        remote_stream_done_error(rs);
+    g_mutex_unlock(&rs->lock);
+    if (done)
+        return -1;
+    h.type = RPC_STREAM_HOLE;
+    h.status = RPC_CONTINUE;
+    pkt = rpc_packet_new(&h);
+    rpc_packet_encode(pkt, (xdrproc_t)xdr_remote_stream_hole, &hole);  /* 12 bytes: fits */
+    rpc_packet_finish(pkt, &h);
+    return remote_client_send(rs->client, pkt);
+}
+
 static int remote_stream_close(vireo_stream *st G_GNUC_UNUSED, bool abort, void *opaque)
 {
     remote_stream *rs = opaque;
@@ -247,12 +298,13 @@ static int remote_stream_close(vireo_stream *st G_GNUC_UNUSED, bool abort, void 
 static const stream_producer_ops remote_stream_ops = {
     .write = remote_stream_write,
     .close = remote_stream_close,
+    .hole = remote_stream_send_hole,
 };
 
 /* ---- the call ---- */
 
-/* The reply to the opening call: 0, or -1 with its error. */
-static int remote_stream_reply(remote_client *client, const rpc_header *hdr,
+/* The reply to the opening call proc: 0, or -1 with its error. */
+static int remote_stream_reply(remote_client *client, int proc, const rpc_header *hdr,
                                const GByteArray *reply)
 {
     if (hdr->status == RPC_ERROR) {
@@ -260,39 +312,33 @@ static int remote_stream_reply(remote_client *client, const rpc_header *hdr,
         return -1;
     }
     if (hdr->status != RPC_OK || hdr->prog != RPC_REMOTE_PROGRAM ||
-        hdr->proc != REMOTE_PROC_DOMAIN_OPEN_CONSOLE) {
+        hdr->proc != proc) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC,
                      "unexpected reply (program %#x, procedure %d, status %d) to procedure %d",
-                     hdr->prog, hdr->proc, hdr->status, REMOTE_PROC_DOMAIN_OPEN_CONSOLE);
+                     hdr->prog, hdr->proc, hdr->status, proc);
         remote_client_fail(client);
         return -1;
     }
     return 0;
 }
 
-int remote_proc_domain_open_console(vireo_domain *dom, const char *dev_name, vireo_stream *st,
-                                    unsigned int flags)
+int remote_stream_open(vireo_conn *conn, int proc, xdrproc_t args_filter, void *args,
+                       vireo_stream *st)
 {
-    remote_conn *rc = dom->conn->priv;
-    remote_domain_open_console_args args = { 0 };
-    rpc_header hdr = { .prog = RPC_REMOTE_PROGRAM, .vers = RPC_PROTOCOL_VERSION,
-                       .proc = REMOTE_PROC_DOMAIN_OPEN_CONSOLE };
+    remote_conn *rc = conn->priv;
+    rpc_header hdr = { .prog = RPC_REMOTE_PROGRAM, .vers = RPC_PROTOCOL_VERSION, .proc = proc };
     rpc_header reply_hdr;
     g_autoptr(GByteArray) pkt = NULL;
     g_autoptr(GByteArray) reply = NULL;
     remote_stream *rs;
-    char *name = (char *)dev_name;
     int ret;
 
     if (!rc) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
         return -1;
     }
-    remote_domain_to_wire(dom, &args.dom);
-    args.dev_name = dev_name ? &name : NULL;
-    args.flags = flags;
     pkt = rpc_packet_new(&hdr);
-    if (rpc_packet_encode(pkt, (xdrproc_t)xdr_remote_domain_open_console_args, &args) < 0)
+    if (rpc_packet_encode(pkt, args_filter, args) < 0)
         return -1;
 
     rs = g_new0(remote_stream, 1);
@@ -305,7 +351,7 @@ int remote_proc_domain_open_console(vireo_domain *dom, const char *dev_name, vir
                                     remote_stream_on_packet, remote_stream_ref(rs),
                                     remote_stream_unref);
     rs->call = hdr;
-    if (ret == 0 && remote_stream_reply(rc->client, &reply_hdr, reply) < 0) {
+    if (ret == 0 && remote_stream_reply(rc->client, proc, &reply_hdr, reply) < 0) {
         remote_client_stream_remove(rc->client, hdr.serial);
         ret = -1;
     }
@@ -318,4 +364,16 @@ int remote_proc_domain_open_console(vireo_domain *dom, const char *dev_name, vir
         remote_stream_close(st, true, rs);
     remote_stream_unref(rs);
     return -1;
+}
+
+int remote_proc_domain_open_console(vireo_domain *dom, const char *dev_name, vireo_stream *st,
+                                    unsigned int flags)
+{
+    remote_domain_open_console_args args = { .flags = flags };
+    char *name = (char *)dev_name;
+
+    remote_domain_to_wire(dom, &args.dom);
+    args.dev_name = dev_name ? &name : NULL;
+    return remote_stream_open(dom->conn, REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+                              (xdrproc_t)xdr_remote_domain_open_console_args, &args, st);
 }

@@ -14,17 +14,19 @@ code follows the tables and the compiler checks every call.
 
 How a procedure maps to its driver entry (@driver: TABLE.ENTRY):
 
- 1. The entry's first parameter is the object: `vireo_conn *` (conn
-    table, or a domain-table entry that works on the connection) or
-    `vireo_domain *`, which takes the args field `remote_nonnull_domain
-    dom` (always the first field).
+ 1. The entry's first parameter is the object: `vireo_conn *` (an
+    entry that works on the connection) or one of the object KINDS
+    below (`vireo_domain *`, `vireo_storage_pool *`, ...), which takes
+    the first args field, of the kind's wire type
+    (`remote_nonnull_domain dom`, `remote_nonnull_storage_pool pool`).
  2. The remaining parameters, in order:
     - a non-const pointer to a scalar (`int *state`, `unsigned long *v`)
       is an output: it takes the next field of the ret struct;
     - anything else is an input: it takes the next field of the args
       struct.  `const char *` <- remote_nonnull_string (or remote_string,
       NULL allowed); `const unsigned char *` <- remote_uuid; integers <-
-      int / unsigned int / hyper fields;
+      int / unsigned int / hyper fields; an object of a KIND <- its wire
+      type (STORAGE_VOL_CREATE_XML_FROM's clone volume);
     - a parameter named `flags` with no args field left is passed as 0
       by the server, a `const char *` as NULL (legacy procedures without
       flags or an optional XML).
@@ -34,21 +36,50 @@ How a procedure maps to its driver entry (@driver: TABLE.ENTRY):
     - `char *` (caller frees): the one ret field left, a string;
     - `const char *` (borrowed): the same, copied by the server; the
       client returns an interned copy (g_intern_string);
-    - `vireo_domain *` (new reference): the one ret field left, a
-      remote_nonnull_domain.
+    - an object of a KIND (new reference): the one ret field left, of
+      the kind's wire type.
     Every args and ret field must be used, or the generator fails.
 
 Anything that does not fit is "@generate: none" (or server/client for
 one hand-written end): the server handler is dispatch_<proc> in
-src/daemon/dispatch_special.c, the client stub remote_proc_<proc> in
-src/remote/remote_special.c, both with the prototypes this script writes
-into dispatch_gen.h / remote_gen.h.  A driver entry served by two
-procedures (DOMAIN_DESTROY and DOMAIN_DESTROY_FLAGS) takes its client
-from the one not marked @legacy.
+src/daemon/ (dispatch_special.c, or dispatch_storage.c and
+dispatch_secret.c), the client stub remote_proc_<proc> in src/remote/
+(remote_special.c, remote_storage.c, remote_secret.c), both with the
+prototypes this script writes into dispatch_gen.h / remote_gen.h.  A
+driver entry served by two procedures (DOMAIN_DESTROY and
+DOMAIN_DESTROY_FLAGS) takes its client from the one not marked @legacy.
 """
 
 import re
 import sys
+
+
+class Kind:
+    """An object the wire names (a key of KINDS: its handle type): its
+    wire struct and the helpers that cross between them (dispatch.h,
+    remote_priv.h, drivers/handles.h)."""
+
+    def __init__(self, wire, get, put, to_wire, from_wire, unref):
+        self.wire = wire            # "remote_nonnull_storage_pool"
+        self.get = get              # server: handle (new ref) from the wire
+        self.put = put              # server: fill the reply from a handle
+        self.to_wire = to_wire      # client: fill the call from a handle
+        self.from_wire = from_wire  # client: handle (new ref) from the reply
+        self.unref = unref
+
+
+def _kind(name, wire):
+    return Kind(wire, 'dispatch_%s_get' % name, 'dispatch_%s_put' % name,
+                'remote_%s_to_wire' % name, 'remote_%s_from_wire' % name,
+                '%s_handle_unref' % name)
+
+
+KINDS = {
+    'vireo_domain *': _kind('domain', 'remote_nonnull_domain'),
+    'vireo_storage_pool *': _kind('pool', 'remote_nonnull_storage_pool'),
+    'vireo_storage_vol *': _kind('vol', 'remote_nonnull_storage_vol'),
+    'vireo_secret *': _kind('secret', 'remote_nonnull_secret'),
+}
 
 ACRONYMS = {'XML': 'XML', 'UUID': 'UUID', 'ID': 'ID', 'OS': 'OS', 'URI': 'URI'}
 SCALARS = {'int', 'unsigned int', 'hyper', 'unsigned hyper', 'char', 'unsigned char',
@@ -233,15 +264,16 @@ class Mapping:
         self.ret = proto.ret(proc) or []
         self.has_args = proto.args(proc) is not None
         self.has_ret = proto.ret(proc) is not None
-        self.on_domain = self.params[0].type == 'vireo_domain *'
-        if not self.on_domain and self.params[0].type != 'vireo_conn *':
-            fail(proc, 'first parameter is neither vireo_conn * nor vireo_domain *')
+        self.kind = KINDS.get(self.params[0].type)   # None: on the connection
+        if not self.kind and self.params[0].type != 'vireo_conn *':
+            fail(proc, 'first parameter is neither vireo_conn * nor an object of KINDS')
         args = list(self.args)
         rets = list(self.ret)
-        if self.on_domain:
-            if not args or args[0].type != 'remote_nonnull_domain' or args[0].kind != 'plain':
-                fail(proc, 'domain entry without a leading remote_nonnull_domain field')
-            args.pop(0)
+        self.obj_field = None
+        if self.kind:
+            if not args or args[0].type != self.kind.wire or args[0].kind != 'plain':
+                fail(proc, 'entry on an object without a leading %s field' % self.kind.wire)
+            self.obj_field = args.pop(0)
         self.inputs = []   # (param, field or None)
         self.outputs = []  # (param, field)
         for p in self.params[1:]:
@@ -271,6 +303,8 @@ class Mapping:
             'const char *': ('remote_nonnull_string', 'remote_string'),
             'const unsigned char *': ('remote_uuid',),
         }.get(p.type)
+        if p.type in KINDS:
+            ok = (KINDS[p.type].wire,)
         if ok is None and not p.type.endswith('*'):
             ok = tuple(SCALARS)
         if ok is None or f.type not in ok or f.kind != 'plain':
@@ -280,8 +314,9 @@ class Mapping:
     def check_return(self):
         f = self.ret_field
         want = {'int': SCALARS, 'char *': ('remote_nonnull_string',),
-                'const char *': ('remote_nonnull_string',),
-                'vireo_domain *': ('remote_nonnull_domain',)}.get(self.rtype)
+                'const char *': ('remote_nonnull_string',)}.get(self.rtype)
+        if self.rtype in KINDS:
+            want = (KINDS[self.rtype].wire,)
         if want is None or f.type not in want or f.kind != 'plain':
             fail(self.proc, 'return type %s cannot fill %s' % (self.rtype, f.decl()))
 
@@ -296,8 +331,27 @@ HEADER = ('/* Generated by src/rpc/gen_rpc.py from src/rpc/remote_protocol.x: '
 
 # ---- the server: dispatch_gen.c ----
 
+def cdecl(ctype, name):
+    """A C declaration of name with type ctype ("char *" -> "char *rv")."""
+    if ctype.endswith('*'):
+        return '%s *%s' % (ctype[:-1].strip(), name)
+    return '%s %s' % (ctype, name)
+
+
+def objects_of(m):
+    """The objects a call names: (C variable, type, Kind, args field),
+    the entry's first parameter first, then object inputs."""
+    out = []
+    if m.kind:
+        out.append(('obj', m.params[0].type, m.kind, m.obj_field))
+    for prm, f in m.inputs:
+        if prm.type in KINDS and f is not None:
+            out.append(('in_%s' % prm.name, prm.type, KINDS[prm.type], f))
+    return out
+
+
 def server_call_args(m):
-    out = ['dom' if m.on_domain else 'conn']
+    out = ['obj' if m.kind else 'conn']
     inputs = dict((p.name, f) for p, f in m.inputs)
     outputs = dict((p.name, f) for p, f in m.outputs)
     for p in m.params[1:]:
@@ -307,6 +361,8 @@ def server_call_args(m):
         f = inputs[p.name]
         if f is None:
             out.append('NULL' if p.type == 'const char *' else '0')
+        elif p.type in KINDS:
+            out.append('in_%s' % p.name)
         elif f.type == 'remote_uuid':
             out.append('(const unsigned char *)args->%s' % f.name)
         elif f.type == 'remote_string':
@@ -316,9 +372,22 @@ def server_call_args(m):
     return ', '.join(out)
 
 
+def server_get_objects(objs):
+    """Handles for the objects the call names; none leaks when one fails."""
+    lines = ['    %s = %s(conn, &args->%s);' % (var, kind.get, f.name)
+             for var, _, kind, f in objs]
+    if len(objs) == 1:
+        return lines + ['    if (!%s)' % objs[0][0], '        return -1;']
+    lines.append('    if (%s) {' % ' || '.join('!%s' % o[0] for o in objs))
+    for var, _, kind, _ in objs:
+        lines += ['        if (%s)' % var, '            %s(%s);' % (kind.unref, var)]
+    return lines + ['        return -1;', '    }']
+
+
 def server_handler(m):
     p = m.proc
     tbl = 'conn->driver->%s' % m.table
+    objs = objects_of(m)
     lines = ['static int dispatch_%s(daemon_client *client, const rpc_header *hdr G_GNUC_UNUSED,'
              % p.lower,
              '    void *args_ G_GNUC_UNUSED, void *ret_ G_GNUC_UNUSED)', '{']
@@ -327,37 +396,31 @@ def server_handler(m):
     if m.has_ret:
         lines.append('    remote_%s_ret *ret = ret_;' % p.lower)
     lines.append('    vireo_conn *conn = daemon_client_conn(client);')
-    if m.on_domain:
-        lines.append('    vireo_domain *dom;')
+    for var, ctype, _, _ in objs:
+        lines.append('    %s;' % cdecl(ctype, var))
     for prm, _ in m.outputs:
         lines.append('    %s o_%s = 0;' % (prm.type[:-1].strip(), prm.name))
-    rdecl = {'int': 'int rv;', 'char *': 'char *rv;', 'const char *': 'const char *rv;',
-             'vireo_domain *': 'vireo_domain *rv;'}[m.rtype]
-    lines += ['    ' + rdecl, '',
+    lines += ['    %s;' % cdecl(m.rtype, 'rv'), '',
               '    if (!%s || !%s->%s) {' % (tbl, tbl, m.entry),
               '        dispatch_no_support("%s");' % p.api_name(),
               '        return -1;', '    }']
-    call = '%s->%s(%s)' % (tbl, m.entry, server_call_args(m))
-    if m.on_domain:
-        lines += ['    dom = dispatch_domain_get(conn, &args->dom);',
-                  '    if (!dom)', '        return -1;',
-                  '    rv = %s;' % call, '    domain_handle_unref(dom);']
-    else:
-        lines.append('    rv = %s;' % call)
+    lines += server_get_objects(objs) if objs else []
+    lines.append('    rv = %s->%s(%s);' % (tbl, m.entry, server_call_args(m)))
+    for var, _, kind, _ in objs:
+        lines.append('    %s(%s);' % (kind.unref, var))
     lines += ['    if (%s)' % ('rv < 0' if m.rtype == 'int' else '!rv'), '        return -1;']
     for prm, f in m.outputs:
         lines.append('    ret->%s = o_%s;' % (f.name, prm.name))
     f = m.ret_field
     if f is not None:
-        if m.rtype == 'int':
-            lines.append('    ret->%s = rv;' % f.name)
-        elif m.rtype == 'char *':
+        if m.rtype in ('int', 'char *'):
             lines.append('    ret->%s = rv;' % f.name)
         elif m.rtype == 'const char *':
             lines.append('    ret->%s = g_strdup(rv);' % f.name)
         else:
-            lines += ['    dispatch_domain_put(rv, &ret->%s);' % f.name,
-                      '    domain_handle_unref(rv);']
+            kind = KINDS[m.rtype]
+            lines += ['    %s(rv, &ret->%s);' % (kind.put, f.name),
+                      '    %s(rv);' % kind.unref]
     lines += ['    return 0;', '}', '']
     return '\n'.join(lines)
 
@@ -369,7 +432,7 @@ def gen_dispatch(proto, tables, out_c, out_h):
          '#include "drivers/handles.h"', '#include "rpc/dispatch_gen.h"', '']
     h = [HEADER, '#ifndef VIREO_RPC_DISPATCH_GEN_H', '#define VIREO_RPC_DISPATCH_GEN_H', '',
          '#include "daemon/dispatch.h"', '#include "rpc/remote_protocol.h"', '',
-         '/* Hand-written server handlers (src/daemon/dispatch_special.c). */']
+         '/* Hand-written server handlers (src/daemon/dispatch_*.c). */']
     for p in impl:
         if p.generate in ('both', 'server'):
             if not p.driver:
@@ -417,22 +480,22 @@ def client_stub(m):
         lines.append('    remote_%s_args args;' % p.lower)
     if m.has_ret:
         lines.append('    remote_%s_ret ret;' % p.lower)
-    rdecl = {'int': 'int rv = 0;', 'char *': 'char *rv;', 'const char *': 'const char *rv;',
-             'vireo_domain *': 'vireo_domain *rv;'}[m.rtype]
     obj = m.params[0].name
-    conn = '%s->conn' % obj if m.on_domain else obj
+    conn = '%s->conn' % obj if m.kind else obj
     fail_val = '-1' if m.rtype == 'int' else 'NULL'
-    lines += ['    ' + rdecl, '']
+    lines += ['    %s%s;' % (cdecl(m.rtype, 'rv'), ' = 0' if m.rtype == 'int' else ''), '']
     if m.has_args:
         lines.append('    memset(&args, 0, sizeof(args));')
     if m.has_ret:
         lines.append('    memset(&ret, 0, sizeof(ret));')
-    if m.on_domain:
-        lines.append('    remote_domain_to_wire(%s, &args.dom);' % obj)
+    if m.kind:
+        lines.append('    %s(%s, &args.%s);' % (m.kind.to_wire, obj, m.obj_field.name))
     for prm, f in m.inputs:
         if f is None:
             fail(p, 'client cannot drop parameter %s' % prm.name)
-        if f.type == 'remote_uuid':
+        if prm.type in KINDS:
+            lines.append('    %s(%s, &args.%s);' % (KINDS[prm.type].to_wire, prm.name, f.name))
+        elif f.type == 'remote_uuid':
             lines.append('    memcpy(args.%s, %s, sizeof(args.%s));' % (f.name, prm.name, f.name))
         elif f.type == 'remote_nonnull_string':
             lines.append('    args.%s = (char *)%s;' % (f.name, prm.name))
@@ -456,7 +519,7 @@ def client_stub(m):
         elif m.rtype == 'const char *':
             lines.append('    rv = g_intern_string(ret.%s);' % f.name)
         else:
-            lines.append('    rv = remote_domain_from_wire(%s, &ret.%s);' % (conn, f.name))
+            lines.append('    rv = %s(%s, &ret.%s);' % (KINDS[m.rtype].from_wire, conn, f.name))
     if m.has_ret:
         lines.append('    xdr_free((xdrproc_t)xdr_remote_%s_ret, &ret);' % p.lower)
     lines += ['    return rv;', '}', '']
@@ -473,7 +536,7 @@ def gen_remote(proto, tables, out_c, out_h):
          '#include "remote/remote_priv.h"', '#include "rpc/remote_gen.h"', '']
     h = [HEADER, '#ifndef VIREO_RPC_REMOTE_GEN_H', '#define VIREO_RPC_REMOTE_GEN_H', '',
          '#include "drivers/driver.h"', '',
-         '/* Hand-written client stubs (src/remote/remote_special.c). */']
+         '/* Hand-written client stubs (src/remote/remote_*.c). */']
     entries = {t: dict(TRANSPORT.get(t, {})) for t in tables}
     for p in proto.procs:
         if not p.implemented or p.message or not p.driver or p.legacy:

@@ -56,6 +56,7 @@ static const char *const code_texts[] = {
     [VIREO_ERR_CONFIG_UNSUPPORTED] = "unsupported configuration",
     [VIREO_ERR_OPERATION_TIMEOUT] = "Timed out during operation",
     [VIREO_ERR_ARGUMENT_UNSUPPORTED] = "argument unsupported",
+    [VIREO_ERR_STORAGE_POOL_BUILT] = "Storage pool already built",
     [78] = "operation aborted",
     [VIREO_ERR_OVERFLOW] = "value too large",
     [VIREO_ERR_OPERATION_UNSUPPORTED] = "Operation not supported",

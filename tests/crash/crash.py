@@ -16,9 +16,12 @@ were told:
     domain; the run folder holds files of active domains only; no
     temporary file of an interrupted write is left anywhere.
 
+With --pools, storage workers (crash_storage.py) run beside them on dir
+pools, volumes and secrets, checked after each kill the same way.
+
 Prints TAP lines.  Usage:
   crash.py --vireod BIN --root DIR --pidfile F --log F --uri URI --pid PID
-           --guest-xml TEMPLATE --work DIR --kills N [--seed S]
+           --guest-xml TEMPLATE --work DIR --kills N [--seed S] [--pools DIR]
 The daemon of --pid was started by the caller; the pid of the last one
 started here is written to WORK/daemon.pid.
 """
@@ -34,6 +37,8 @@ import time
 import uuid
 
 import libvirt
+
+from crash_storage import StorageWork
 
 libvirt.registerErrorHandler(lambda *a: None, None)
 
@@ -89,6 +94,7 @@ class Test:
         self.counts = {"calls": 0, "acked": 0, "interrupted": 0, "reattached": 0,
                        "leftovers": 0, "stopped late": 0}
         self.lock = threading.Lock()
+        self.storage = StorageWork(self, a.pools, a.storage_workers) if a.pools else None
 
     # ---- daemon ----
 
@@ -154,6 +160,14 @@ class Test:
             return ("suspend", "save", "destroy", "define")[min(3, int(r * 4))]
         return ("resume", "save", "destroy")[min(2, int(r * 3))]
 
+    @staticmethod
+    def prepare(d, op):
+        return op
+
+    @staticmethod
+    def next_gen(d, op):
+        return d.gen + 1 if op == "define" else d.gen
+
     def call(self, conn, d, op, gen):
         dom = None if op in ("define", "restore") else conn.lookupByName(d.name)
         save_path = os.path.join(self.a.work, d.name + ".save")
@@ -204,31 +218,37 @@ class Test:
             return
         while not self.killing.is_set():
             d = self.rng.choice(doms)
-            op = self.choose(d)
-            gen = d.gen + 1 if op == "define" else d.gen
+            w = getattr(d, "work", self)    # the workload the unit belongs to
+            op = w.prepare(d, w.choose(d))
+            gen = w.next_gen(d, op)
             d.inflight = (op, gen)
             with self.lock:
                 self.counts["calls"] += 1
             try:
-                self.call(conn, d, op, gen)
+                w.call(conn, d, op, gen)
             except libvirt.libvirtError as e:
                 if self.killing.is_set():
                     with self.lock:
                         self.counts["interrupted"] += 1
                     return      # d.inflight stays: the kill cut it
                 d.inflight = None
-                self.problem("workload", "%s %s (believed %s): %s" % (op, d.name, d.state, e))
+                self.problem("workload", "%s %s (believed %s): %s" % (
+                    op, d.name, getattr(d, "state", "-"), e))
                 continue
             d.inflight, d.last = None, op
             with self.lock:
                 self.counts["acked"] += 1
-            self.acked(d, op, gen, conn)
+            w.acked(d, op, gen, conn)
         try:
             conn.close()
         except libvirt.libvirtError:
             pass
 
     # ---- checks ----
+
+    def note(self, msg):
+        with self.lock:
+            print("# " + msg, flush=True)
 
     def problem(self, check, msg):
         with self.lock:
@@ -376,6 +396,8 @@ class Test:
             self.problem("processes", "QEMUs for %s, active domains %s" % (
                 sorted(str(n) for n in qemus), sorted(active)))
         self.check_files(active, cut)
+        if self.storage:
+            self.storage.check(conn)
 
     # ---- main loop ----
 
@@ -388,6 +410,7 @@ class Test:
         for self.kill_no in range(1, self.a.kills + 1):
             self.killing.clear()
             by_worker = [self.doms[2 * w:2 * w + 2] for w in range(self.a.workers)]
+            by_worker += self.storage.units if self.storage else []
             threads = [threading.Thread(target=self.worker, args=(ds,)) for ds in by_worker]
             for t in threads:
                 t.start()
@@ -399,6 +422,8 @@ class Test:
                     self.problem("workload", "a client call hung after the kill")
                     return
             cut = self.temporaries()
+            if self.storage:
+                self.storage.tools_of_cut_calls()
             conn = self.start_daemon()
             self.check(conn, cut)
             conn.close()
@@ -413,12 +438,27 @@ class Test:
             ("files", "no stray status file, pid file, socket or temporary file"),
             ("workload", "every call not cut by a kill succeeded"),
         ]
+        if self.storage:
+            checks[-1:-1] = [
+                ("pools", "every acknowledged pool define is there with its inactive XML, every undefine gone; starts active, destroys inactive, autostart pools active; autostart flag and link as acknowledged"),
+                ("volumes", "every pool lists the files of its folder as qemu-img sees them; acknowledged creates, clones and resizes there with their format and size, deletes gone"),
+                ("secrets", "every acknowledged secret define is there with its XML, undefines gone; each value the acknowledged one (a cut set: old or new)"),
+                ("storage files", "the pool run folder holds the files of active pools only; no temporary file in the storage, secrets and pool run folders"),
+                ("storage", "no volume tool of a cut call runs on"),
+            ]
         print("# %d kills in %.0f s: %d calls, %d acknowledged, %d cut by a kill, %d re-attach "
               "checks (%d guests a cut stop ended after the restart), %d temporary files of "
               "cut writes removed at restart"
               % (self.kill_no, self.elapsed, self.counts["calls"], self.counts["acked"],
                  self.counts["interrupted"], self.counts["reattached"],
                  self.counts["stopped late"], self.counts["leftovers"]))
+        if self.storage:
+            c = self.counts
+            print("# storage: %d pool calls, %d volume calls, %d secret calls; %d qemu-img runs "
+                  "outlived a kill, %d half-made volume files of cut creates found (listed as "
+                  "libvirt lists them, then deleted)" % (
+                      c["pool calls"], c["volume calls"], c["secret calls"],
+                      c["tools outliving the kill"], c["half-made volumes"]))
         bad = 0
         for key, what in checks:
             msgs = self.problems.get(key, [])
@@ -439,6 +479,8 @@ def main():
     p.add_argument("--pid", type=int, required=True)
     p.add_argument("--kills", type=int, default=20)
     p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--pools", help="folder for the storage workload's dir pools (none: no storage)")
+    p.add_argument("--storage-workers", type=int, default=3)
     p.add_argument("--max-gap", type=float, default=2.5, help="longest run between kills (s)")
     p.add_argument("--seed", type=int, default=int(time.time()))
     a = p.parse_args()

@@ -5,7 +5,9 @@
 #    its folder fsynced (seen with strace on define, autostart, undefine); a
 #    removal fsyncs the folder.  Status files (run folder) are replaced whole
 #    by a rename before the call answers, without fsync: the QEMUs they
-#    describe do not outlive a power cut either.
+#    describe do not outlive a power cut either.  The same for pool
+#    definitions, autostart links and run files, secret definitions and
+#    values.
 # 2. A new vireod starts on a root full of what interrupted writes and
 #    starts leave (temporary files, an unreadable definition, a status file
 #    of a dead QEMU, a QEMU launched by a start that never finished, stray
@@ -14,7 +16,11 @@
 # 3. The kill loop (crash.py): a mixed workload of define, start, suspend,
 #    resume, save, restore, destroy and undefine, vireod killed with SIGKILL
 #    at random moments (CRASH_KILLS times, 20 by default; `--long`: 200),
-#    each new vireod checked against what the clients were told.
+#    each new vireod checked against what the clients were told.  Beside
+#    them storage workers (crash_storage.py) define, start, destroy and
+#    undefine dir pools (folders under the test's work folder), switch
+#    their autostart, create, clone, resize and delete raw and qcow2
+#    volumes, define and undefine secrets and set their values.
 . "$(dirname "$0")/../lib.sh"
 . "$VIREO_TOP/tests/qemu/lib-guest.sh"
 
@@ -123,6 +129,32 @@ else
     trace vsh undefine $g
     check "undefine removes the autostart link durably" durable_remove "$QDIR/autostart/$g.xml"
     check "undefine removes the definition durably" durable_remove "$QDIR/$g.xml"
+
+    # pools and secrets: the same util/file.c writes, seen the same way
+    SDIR=$DAEMON_ROOT/etc/libvirt/storage
+    mkdir -p "$GUEST_WORK/pools/$g"
+    trace vsh pool-define-as $g dir --target "$GUEST_WORK/pools/$g"
+    check "pool-define writes $g.xml the same way" durable_write "$SDIR/$g.xml"
+    trace vsh pool-autostart $g
+    check "pool-autostart makes its link the same way" durable_write "$SDIR/autostart/$g.xml"
+    trace vsh pool-start $g
+    check "pool-start writes the pool's run file whole before it answers" \
+        durable_write "$DAEMON_ROOT/run/libvirt/storage/$g.xml" 3
+    vsh_q pool-destroy $g
+    trace vsh pool-undefine $g
+    check "pool-undefine removes the autostart link durably" durable_remove "$SDIR/autostart/$g.xml"
+    check "pool-undefine removes the definition durably" durable_remove "$SDIR/$g.xml"
+    sec=7b0c8f2e-5c1d-4a3e-9f10-c0ffee000001
+    SECDIR=$DAEMON_ROOT/etc/libvirt/secrets
+    printf "<secret ephemeral='no' private='no'><uuid>%s</uuid><usage type='volume'><volume>/durable</volume></usage></secret>" \
+        $sec >"$GUEST_WORK/secret.xml"
+    trace vsh secret-define "$GUEST_WORK/secret.xml"
+    check "secret-define writes $sec.xml the same way" durable_write "$SECDIR/$sec.xml"
+    trace vsh secret-set-value $sec --base64 ZHVyYWJsZQ==
+    check "secret-set-value writes $sec.bin the same way" durable_write "$SECDIR/$sec.bin"
+    trace vsh secret-undefine $sec
+    check "secret-undefine removes the definition durably" durable_remove "$SECDIR/$sec.xml"
+    check "... and the value" durable_remove "$SECDIR/$sec.bin"
 fi
 
 # ---- 2. what interrupted writes leave ----
@@ -151,6 +183,20 @@ qemu-system-x86_64 -S -display none -nodefaults -machine none -name guest=vireo-
 stray=$!
 check "a QEMU from an unfinished start runs ($stray)" wait_for 10 test -S "$RUN/vireo-stray.monitor"
 : >"$RUN/vireo-orphan.pid"
+# pools and secrets: temporaries of cut writes, the value file an undefine
+# cut between its two removals left, the run file of an active pool
+# whose folder went away with the daemon
+SDIR=$DAEMON_ROOT/etc/libvirt/storage
+SECDIR=$DAEMON_ROOT/etc/libvirt/secrets
+SRUN=$DAEMON_ROOT/run/libvirt/storage
+mkdir -p "$SDIR/autostart" "$SECDIR" "$SRUN"
+planted=("$SDIR/vireo-half.xml.new-c3D4e5" "$SDIR/autostart/vireo-half.xml.new-d4E5f6"
+         "$SECDIR/7b0c8f2e-5c1d-4a3e-9f10-c0ffee000002.xml.new-e5F6g7" "$SRUN/vireo-gone.xml.new-f6G7h8")
+for f in "${planted[@]}"; do echo '<pool type="dir"><name>half' >"$f"; done
+orphan=$SECDIR/7b0c8f2e-5c1d-4a3e-9f10-c0ffee000003.bin
+echo 'a value whose definition is gone' >"$orphan"
+printf "<pool type='dir'><name>vireo-gone</name><target><path>%s</path></target></pool>" \
+    "$GUEST_WORK/pools/vireo-gone" >"$SRUN/vireo-gone.xml"
 
 qemu_daemon_restart_same_root
 # the socket exists before the drivers are loaded: wait for an answer
@@ -171,6 +217,16 @@ check "the QEMU of the unfinished start is killed" wait_for 10 pid_gone "$stray"
 check "... and reported in the log" log_has "killed QEMU pid $stray"
 left=$(ls "$RUN")
 check_eq "the run folder is empty: no stray pid file or socket" "" "$left"
+for f in "${planted[@]}"; do
+    check "$(basename "$f"), a temporary of a cut pool or secret write, is removed" \
+        eval "[ ! -e '$f' ]"
+    check "... and reported in the log" log_has "removed '$f', left by an interrupted write"
+done
+check "the value file of an undefined secret is removed" eval "[ ! -e '$orphan' ]"
+check "... and reported in the log" log_has "removing '$orphan': its secret is no longer defined"
+check "the pool whose folder went away is not listed" \
+    eval "! vsh pool-info vireo-gone >/dev/null 2>&1"
+check "... and its run file is removed" eval "[ ! -e '$SRUN/vireo-gone.xml' ]"
 rm -f "$QDIR/vireo-torn.xml"
 vsh_q undefine $keep
 
@@ -182,7 +238,8 @@ sed -e "s|@KERNEL@|$GUEST_DIR/vmlinuz|" -e "s|@INITRD@|$GUEST_DIR/initramfs.cpio
 note "killing vireod $kills times (CRASH_KILLS, or --long for 200)"
 /usr/bin/python3 "$VIREO_TOP/tests/crash/crash.py" --vireod "$VIREOD" --root "$DAEMON_ROOT" \
     --pidfile "$DAEMON_PIDFILE" --log "$DAEMON_LOG" --uri "$QEMU_URI" --pid "$DAEMON_PID" \
-    --guest-xml "$template" --work "$GUEST_WORK" --kills "$kills" ${CRASH_SEED:+--seed $CRASH_SEED}
+    --guest-xml "$template" --work "$GUEST_WORK" --kills "$kills" --pools "$GUEST_WORK/pools" \
+    ${CRASH_SEED:+--seed $CRASH_SEED}
 rc=$?
 [ -s "$GUEST_WORK/daemon.pid" ] && DAEMON_PID=$(cat "$GUEST_WORK/daemon.pid")
 [ $rc -eq 0 ] || daemon_show_log

@@ -29,6 +29,14 @@ PROC_AUTH_LIST = 66
 PROC_LOOKUP_BY_NAME = 23
 PROC_GET_HOSTNAME = 59
 PROC_LIST_ALL_SECRETS = 287
+PROC_LIST_ALL_STORAGE_POOLS = 281
+PROC_STORAGE_VOL_LOOKUP_BY_NAME = 95
+PROC_STORAGE_VOL_CREATE_XML_FROM = 125
+PROC_SECRET_SET_VALUE = 144
+PROC_SECRET_LOOKUP_BY_USAGE = 147
+VIR_ERR_NO_STORAGE_POOL = 49
+VIR_ERR_NO_SECRET = 66
+REMOTE_SECRET_VALUE_MAX = 65536
 VIR_ERR_INTERNAL_ERROR = 1
 VIR_ERR_NO_SUPPORT = 3
 VIR_ERR_RPC = 39
@@ -194,6 +202,36 @@ def case_unimplemented(path):
     return r
 
 
+def opened_call(proc, body):
+    """A case: one call on an opened connection, its outcome."""
+    def case(path):
+        c = opened(path)
+        c.send(call(proc, 7, body))
+        r = outcome(c.recv_reply())
+        c.close()
+        return r
+    return case
+
+
+# Storage and secret objects in libvirt's layouts (remote_protocol.x).
+# The daemon refuses a body shorter or longer than the layout (RPC), so
+# an answer other than RPC shows the layout was read exactly.
+def xdr_pool(name):
+    return xdr_string(name) + b"\x11" * 16
+
+
+def xdr_vol(pool, name, key):
+    return xdr_string(pool) + xdr_string(name) + xdr_string(key)
+
+
+def xdr_secret(usage_type, usage_id):
+    return b"\x22" * 16 + struct.pack(">i", usage_type) + xdr_string(usage_id)
+
+
+def xdr_opaque(data):
+    return struct.pack(">I", len(data)) + data + b"\0" * (-len(data) % 4)
+
+
 def case_before_open(path):
     # a call that needs an open connection, before CONNECT_OPEN
     c = Raw(path)
@@ -261,6 +299,18 @@ CASES = [
     ("negative procedure number", case_negative_procedure),
     ("valid call of an unimplemented procedure", case_unimplemented),
     ("call before CONNECT_OPEN", case_before_open),
+    ("STORAGE_VOL_LOOKUP_BY_NAME in libvirt's layout",
+     opened_call(PROC_STORAGE_VOL_LOOKUP_BY_NAME, xdr_pool("nopool") + xdr_string("v"))),
+    ("STORAGE_VOL_CREATE_XML_FROM in libvirt's layout (two objects)",
+     opened_call(PROC_STORAGE_VOL_CREATE_XML_FROM, xdr_pool("nopool") + xdr_string("<volume/>") +
+                 xdr_vol("nopool", "a", "/k/a") + struct.pack(">I", 0))),
+    ("SECRET_LOOKUP_BY_USAGE in libvirt's layout",
+     opened_call(PROC_SECRET_LOOKUP_BY_USAGE, struct.pack(">i", 1) + xdr_string("/no/such"))),
+    ("CONNECT_LIST_ALL_STORAGE_POOLS without its flags",
+     opened_call(PROC_LIST_ALL_STORAGE_POOLS, struct.pack(">i", 1))),
+    ("SECRET_SET_VALUE over REMOTE_SECRET_VALUE_MAX",
+     opened_call(PROC_SECRET_SET_VALUE, xdr_secret(0, "") +
+                 xdr_opaque(b"x" * (REMOTE_SECRET_VALUE_MAX + 1)) + struct.pack(">I", 0))),
     ("client sends a REPLY", case_reply_type),
     ("client disconnects mid-call", case_mid_call),
     ("50 calls in flight, then disconnect", case_many_then_close),
@@ -302,6 +352,20 @@ EXPECTED = {
     "negative procedure number": [err(7, VIR_ERR_RPC, -1), err(7, VIR_ERR_NO_SUPPORT, -1)],
     "valid call of an unimplemented procedure": [err(7, VIR_ERR_NO_SUPPORT, PROC_LIST_ALL_SECRETS)],
     "call before CONNECT_OPEN": [err(7, VIR_ERR_INTERNAL_ERROR, PROC_GET_HOSTNAME)],
+    # vireod's test driver has no storage or secrets (NO_SUPPORT);
+    # libvirtd's looks the object up and does not find it
+    "STORAGE_VOL_LOOKUP_BY_NAME in libvirt's layout": [
+        err(7, VIR_ERR_NO_SUPPORT, PROC_STORAGE_VOL_LOOKUP_BY_NAME),
+        err(7, VIR_ERR_NO_STORAGE_POOL, PROC_STORAGE_VOL_LOOKUP_BY_NAME)],
+    "STORAGE_VOL_CREATE_XML_FROM in libvirt's layout (two objects)": [
+        err(7, VIR_ERR_NO_SUPPORT, PROC_STORAGE_VOL_CREATE_XML_FROM),
+        err(7, VIR_ERR_NO_STORAGE_POOL, PROC_STORAGE_VOL_CREATE_XML_FROM)],
+    "SECRET_LOOKUP_BY_USAGE in libvirt's layout": [
+        err(7, VIR_ERR_NO_SUPPORT, PROC_SECRET_LOOKUP_BY_USAGE),
+        err(7, VIR_ERR_NO_SECRET, PROC_SECRET_LOOKUP_BY_USAGE)],
+    "CONNECT_LIST_ALL_STORAGE_POOLS without its flags": [
+        err(7, VIR_ERR_RPC, PROC_LIST_ALL_STORAGE_POOLS)],
+    "SECRET_SET_VALUE over REMOTE_SECRET_VALUE_MAX": [err(7, VIR_ERR_RPC, PROC_SECRET_SET_VALUE)],
     # libvirtd logs "Unexpected message type" and ignores it; dropping the
     # client is fine too
     "client sends a REPLY": [("reply", REMOTE, 1, PROC_GET_HOSTNAME, REPLY, 8, OK_), DROPPED],

@@ -26,9 +26,9 @@ check_eq "no bare malloc/calloc/realloc/strdup in src/ (GLib's allocators)" "" "
 lib=$VIREO_BUILD/src/libvireo.so
 if [ -e "$lib" ]; then
     exported=$(nm -D --defined-only "$lib" | awk '$2 == "T" {sub(/@.*/, "", $3); print $3}' | sort)
-    declared=$(grep -oE '\bvireo_[a-z_]+\(' include/vireo/vireo.h | tr -d '(' | sort -u)
+    declared=$(cat include/vireo/vireo*.h | grep -oE '\bvireo_[a-z_]+\(' | tr -d '(' | sort -u)
     check_eq "libvireo exports only vireo_* symbols" "" "$(grep -v '^vireo_' <<<"$exported")"
-    check_eq "every function in vireo.h is exported" "" "$(comm -23 <(echo "$declared") <(echo "$exported"))"
+    check_eq "every function in vireo.h (and the headers it includes) is exported" "" "$(comm -23 <(echo "$declared") <(echo "$exported"))"
     check_eq "every exported function is declared in vireo.h" "" "$(comm -13 <(echo "$declared") <(echo "$exported"))"
 else
     fail "libvireo is built at $lib"

@@ -15,6 +15,8 @@ typedef struct fake_producer {
     bool last_abort;
     bool fail_write;
     bool released;
+    long long holes;            /* bytes of holes written */
+    int nholes;
 } fake_producer;
 
 static int fake_write(vireo_stream *st, const char *data, size_t len, void *opaque)
@@ -45,7 +47,20 @@ static void fake_release(gpointer opaque)
     ((fake_producer *)opaque)->released = true;
 }
 
+static int fake_hole(vireo_stream *st, long long length, void *opaque)
+{
+    fake_producer *p = opaque;
+
+    (void)st;
+    p->holes += length;
+    p->nholes++;
+    return 0;
+}
+
 static const stream_producer_ops fake_ops = { .write = fake_write, .close = fake_close };
+static const stream_producer_ops sparse_ops = {
+    .write = fake_write, .close = fake_close, .hole = fake_hole,
+};
 
 static void fake_init(fake_producer *p)
 {
@@ -135,6 +150,7 @@ typedef struct fake_consumer {
     int errors;
     bool alive;
     bool freed;
+    long long holes;
 } fake_consumer;
 
 static void cons_data(vireo_stream *st, const char *data, size_t len, void *opaque)
@@ -166,8 +182,20 @@ static void cons_free(gpointer opaque)
     ((fake_consumer *)opaque)->freed = true;
 }
 
+static void cons_hole(vireo_stream *st, long long length, void *opaque)
+{
+    fake_consumer *c = opaque;
+
+    (void)st;
+    g_string_append_c(c->data, 'H');
+    c->holes += length;
+}
+
 static const stream_consumer_ops cons_ops = {
     .data = cons_data, .error = cons_error, .alive = cons_alive,
+};
+static const stream_consumer_ops sparse_cons_ops = {
+    .data = cons_data, .error = cons_error, .alive = cons_alive, .hole = cons_hole,
 };
 
 static void test_consumer(void)
@@ -222,11 +250,229 @@ static void test_threads(void)
     g_string_free(p.written, TRUE);
 }
 
+static void test_holes_buffer(void)
+{
+    fake_producer p;
+    vireo_stream *st = stream_new(NULL, 0);
+    char buf[16];
+    long long len = -1;
+
+    fake_init(&p);
+    stream_attach(st, &sparse_ops, &p, NULL);
+    stream_push_data(st, "ab", 2);
+    stream_push_hole(st, 1000);
+    stream_push_data(st, "cd", 2);
+    stream_push_hole(st, 5);
+    stream_push_hole(st, 7);
+    stream_push_hole(st, 0);
+    stream_push_data(st, "e", 1);
+    stream_push_eof(st);
+    CHECK(stream_recv_hole(st, &len) == 0 && len == 0, "recv_hole with data first: 0 bytes");
+    CHECK(stream_recv_flags(st, buf, sizeof(buf), -1, VIREO_STREAM_RECV_STOP_AT_HOLE) == 2 &&
+          memcmp(buf, "ab", 2) == 0, "STOP_AT_HOLE: a read stops before the hole");
+    CHECK(stream_recv_flags(st, buf, sizeof(buf), -1, VIREO_STREAM_RECV_STOP_AT_HOLE) ==
+          STREAM_RECV_HOLE, "STOP_AT_HOLE: -3 when the hole comes first");
+    CHECK(stream_recv_hole(st, &len) == 0 && len == 1000, "recv_hole takes the hole (1000)");
+    CHECK(stream_recv_flags(st, buf, sizeof(buf), -1, VIREO_STREAM_RECV_STOP_AT_HOLE) == 2 &&
+          memcmp(buf, "cd", 2) == 0, "then the data after it");
+    CHECK(stream_recv_flags(st, buf, sizeof(buf), -1, VIREO_STREAM_RECV_STOP_AT_HOLE) == -3 &&
+          stream_recv_hole(st, &len) == 0 && len == 12, "two holes in a row are one (5 + 7)");
+    CHECK(stream_recv_flags(st, buf, sizeof(buf), -1, VIREO_STREAM_RECV_STOP_AT_HOLE) == 1 &&
+          buf[0] == 'e', "data after the merged hole");
+    CHECK(stream_recv_flags(st, buf, sizeof(buf), -1, VIREO_STREAM_RECV_STOP_AT_HOLE) == 0,
+          "then the end: 0");
+    stream_abort(st);
+    stream_unref(st);
+
+    st = stream_new(NULL, 0);
+    stream_attach(st, &sparse_ops, &p, NULL);
+    stream_push_data(st, "x", 1);
+    stream_push_hole(st, 20);
+    stream_push_data(st, "y", 1);
+    stream_push_eof(st);
+    {
+        char big[32];
+        static const char want[22] = "x\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0y";
+        int n = stream_recv(st, big, sizeof(big), -1);
+        int m = n > 0 ? stream_recv(st, big + n, sizeof(big) - (size_t)n, -1) : -1;
+
+        CHECK(n > 0 && n + MAX(m, 0) == 22 && memcmp(big, want, 22) == 0,
+              "without the flag a hole reads as zeros, between the data (got %d + %d)", n, m);
+        CHECK(stream_recv(st, buf, 4, -1) == 0, "and the end after it");
+    }
+    stream_abort(st);
+    stream_unref(st);
+    g_string_free(p.written, TRUE);
+}
+
+static void test_holes_write(void)
+{
+    fake_producer p;
+    vireo_stream *st = stream_new(NULL, 0);
+
+    fake_init(&p);
+    CHECK(stream_write_hole(st, 10) == -1, "a hole on a stream nothing attached fails");
+    stream_attach(st, &sparse_ops, &p, NULL);
+    CHECK(stream_write_hole(st, 1LL << 40) == 0 && stream_write_hole(st, 0) == 0 &&
+          p.holes == 1LL << 40 && p.nholes == 1,
+          "a hole reaches the producer's hole op (an empty one does not)");
+    CHECK(stream_write_hole(st, -1) == -1 && error_last()->code == VIREO_ERR_INVALID_ARG &&
+          p.nholes == 1, "a negative hole is refused");
+    stream_finish(st);
+    CHECK(stream_write_hole(st, 1) == -1 && p.nholes == 1, "a hole after finish fails");
+    stream_unref(st);
+
+    st = stream_new(NULL, 0);
+    stream_attach(st, &fake_ops, &p, NULL);
+    CHECK(stream_write_hole(st, 4096) == -1 &&
+          error_last()->code == VIREO_ERR_OPERATION_INVALID &&
+          strstr(error_last()->message, "no holes"),
+          "a producer without a hole op refuses holes");
+    CHECK(stream_write(st, "ok", 2) == 0, "and the stream goes on");
+    stream_abort(st);
+    stream_unref(st);
+    g_string_free(p.written, TRUE);
+}
+
+static void test_holes_consumer(void)
+{
+    fake_consumer c = { .data = g_string_new(NULL), .alive = true };
+    vireo_stream *st = stream_new_consumer(NULL, &sparse_cons_ops, &c, NULL);
+    char buf[4];
+    long long len;
+
+    stream_push_data(st, "a", 1);
+    stream_push_hole(st, 65536);
+    stream_push_data(st, "b", 1);
+    CHECK(strcmp(c.data->str, "aHb") == 0 && c.holes == 65536,
+          "holes reach a callback consumer in order with the data");
+    CHECK(stream_recv_hole(st, &len) == -1 && stream_recv_flags(st, buf, 4, 0, 0) == -1,
+          "recv and recv_hole are refused on a callback consumer");
+    stream_unref(st);
+
+    g_string_truncate(c.data, 0);
+    st = stream_new_consumer(NULL, &cons_ops, &c, NULL);
+    stream_push_hole(st, 100);
+    stream_push_data(st, "z", 1);
+    CHECK(c.errors == 1 && c.data->len == 0,
+          "a hole to a consumer without a hole op ends the stream with an error");
+    stream_unref(st);
+    g_string_free(c.data, TRUE);
+}
+
+/* A producer thread blocked in stream_push_wait. */
+typedef struct waiter {
+    vireo_stream *st;
+    gint done;          /* atomic: 0 waiting, 1 returned true, 2 returned false */
+} waiter;
+
+static gpointer waiter_run(gpointer data)
+{
+    waiter *w = data;
+
+    g_atomic_int_set(&w->done, stream_push_wait(w->st) ? 1 : 2);
+    return NULL;
+}
+
+/* Start a waiter; whether it is still waiting after ms. */
+static GThread *waiter_start(waiter *w, vireo_stream *st)
+{
+    w->st = st;
+    w->done = 0;
+    return g_thread_new("waiter", waiter_run, w);
+}
+
+static int waiter_after(waiter *w, int ms)
+{
+    gint64 end = g_get_monotonic_time() + ms * 1000;
+
+    while (!g_atomic_int_get(&w->done) && g_get_monotonic_time() < end)
+        g_usleep(2000);
+    return g_atomic_int_get(&w->done);
+}
+
+static void test_push_wait_buffer(void)
+{
+    vireo_stream *st = stream_new(NULL, 0);
+    fake_producer p;
+    size_t chunk = 256 * 1024;
+    char *data = g_malloc0(chunk);
+    char *buf = g_malloc(chunk);
+    waiter w;
+    GThread *t;
+
+    fake_init(&p);
+    stream_attach(st, &fake_ops, &p, NULL);
+    for (size_t n = 0; n < STREAM_BACKLOG_MAX; n += chunk)
+        stream_push_data(st, data, chunk);
+    CHECK(stream_push_wait(st), "at STREAM_BACKLOG_MAX unread bytes push_wait returns at once");
+    stream_push_hole(st, 1LL << 30);
+    CHECK(stream_push_wait(st), "a hole adds nothing to the backlog");
+    stream_push_data(st, data, chunk);
+    t = waiter_start(&w, st);
+    CHECK(waiter_after(&w, 200) == 0, "over STREAM_BACKLOG_MAX push_wait blocks");
+    CHECK(stream_recv(st, buf, chunk, -1) == (int)chunk, "the reader takes a chunk");
+    CHECK(waiter_after(&w, 2000) == 1, "and push_wait wakes and returns true");
+    g_thread_join(t);
+
+    stream_push_data(st, data, chunk);
+    t = waiter_start(&w, st);
+    CHECK(waiter_after(&w, 200) == 0, "push_wait blocks again");
+    stream_abort(st);
+    CHECK(waiter_after(&w, 2000) == 2, "the reader's abort wakes it with false");
+    g_thread_join(t);
+    CHECK(!stream_push_wait(st), "push_wait on a closed stream: false at once");
+    stream_unref(st);
+    g_free(data);
+    g_free(buf);
+    g_string_free(p.written, TRUE);
+}
+
+static void test_push_wait_consumer(void)
+{
+    fake_consumer c = { .data = g_string_new(NULL), .alive = true };
+    vireo_stream *st = stream_new_consumer(NULL, &sparse_cons_ops, &c, NULL);
+    size_t chunk = STREAM_BACKLOG_MAX / 2;
+    char *data = g_malloc0(chunk);
+    waiter w;
+    GThread *t;
+
+    for (int i = 0; i < 3; i++)
+        stream_push_data(st, data, chunk);
+    t = waiter_start(&w, st);
+    CHECK(waiter_after(&w, 200) == 0, "a callback consumer's unreported bytes block push_wait");
+    stream_consumed(st, chunk);
+    CHECK(waiter_after(&w, 2000) == 1, "stream_consumed wakes it");
+    g_thread_join(t);
+    CHECK(stream_push_wait(st), "at the limit it does not block");
+
+    stream_push_data(st, data, 1);
+    t = waiter_start(&w, st);
+    CHECK(waiter_after(&w, 200) == 0, "one byte more blocks again");
+    c.alive = false;
+    CHECK(waiter_after(&w, 3000) == 2, "a consumer that went away ends the wait with false");
+    g_thread_join(t);
+
+    c.alive = true;
+    stream_consumed(st, (size_t)-1);
+    CHECK(stream_push_wait(st), "consumed more than was pushed: the backlog is empty");
+    stream_push_eof(st);
+    CHECK(!stream_push_wait(st), "after the producer's end push_wait is false");
+    stream_unref(st);
+    g_free(data);
+    g_string_free(c.data, TRUE);
+}
+
 int main(void)
 {
     test_buffer();
     test_error();
     test_consumer();
     test_threads();
+    test_holes_buffer();
+    test_holes_write();
+    test_holes_consumer();
+    test_push_wait_buffer();
+    test_push_wait_consumer();
     return check_exit();
 }

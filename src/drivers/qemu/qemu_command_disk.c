@@ -210,7 +210,15 @@ static json_t *disk_cache(const char *mode)
 
 static const char *disk_source(const device_disk *d)
 {
+    if (d->volume_path)
+        return d->volume_path;
     return d->source_file ? d->source_file : d->source_dev;
+}
+
+/* The id of the secret object holding disk n's key. */
+static char *disk_secret_id(unsigned int n)
+{
+    return g_strdup_printf("libvirt-%u-format-encryption-secret0", n);
 }
 
 /* The two blockdev nodes of disk number n (protocol, then format): the
@@ -223,12 +231,20 @@ static int disk_blockdev_objects(const device_disk *d, unsigned int n, json_t **
     bool ro = d->readonly || cdrom;
     g_autofree char *storage = g_strdup_printf("libvirt-%u-storage", n);
     g_autofree char *format = g_strdup_printf("libvirt-%u-format", n);
-    const char *proto = strcmp(d->type, "block") == 0 ? (cdrom ? "host_cdrom" : "host_device") : "file";
+    bool block = strcmp(d->type, "block") == 0 || d->volume_block;
+    const char *proto = block ? (cdrom ? "host_cdrom" : "host_device") : "file";
+    bool luks = g_strcmp0(d->encryption_format, "luks") == 0;
     json_t *o, *cache;
 
     if (strcmp(fmt, "raw") != 0 && strcmp(fmt, "qcow2") != 0)
         return qcmd_unsupported("disk '%s': format '%s' is not supported (raw, qcow2)",
                                 d->target_dev, fmt);
+    if (d->encryption_format && !luks)
+        return qcmd_unsupported("disk '%s': encryption format '%s' is not supported (luks)",
+                                d->target_dev, d->encryption_format);
+    if (luks && !d->secret_file)
+        return qcmd_unsupported("disk '%s': an encrypted disk needs its key at start "
+                                "(not supported for this operation)", d->target_dev);
     o = json_pack("{s:s,s:s,s:s,s:b,s:s}", "driver", proto, "filename", disk_source(d),
                   "node-name", storage, "auto-read-only", 1, "discard", "unmap");
     if (d->driver_io)
@@ -236,8 +252,18 @@ static int disk_blockdev_objects(const device_disk *d, unsigned int n, json_t **
     if ((cache = disk_cache(d->driver_cache)))
         json_object_set(o, "cache", cache);
     *storage_node = o;
-    o = json_pack("{s:s,s:b,s:s,s:s}", "node-name", format, "read-only", ro, "driver", fmt,
-                  "file", storage);
+    /* a LUKS disk: raw -> QEMU's luks driver; qcow2 -> qcow2 with encrypt.* */
+    o = json_pack("{s:s,s:b,s:s,s:s}", "node-name", format, "read-only", ro, "driver",
+                  luks && strcmp(fmt, "raw") == 0 ? "luks" : fmt, "file", storage);
+    if (luks) {
+        g_autofree char *secret = disk_secret_id(n);
+
+        if (strcmp(fmt, "raw") == 0)
+            json_object_set_new(o, "key-secret", json_string(secret));
+        else
+            json_object_set_new(o, "encrypt", json_pack("{s:s,s:s}", "format", "luks",
+                                                        "key-secret", secret));
+    }
     if (g_strcmp0(d->driver_discard, "unmap") == 0)
         json_object_set_new(o, "discard", json_string("unmap"));
     if (cache)
@@ -253,6 +279,13 @@ static int disk_blockdevs(qcmd *q, const device_disk *d, unsigned int n, char **
 
     if (disk_blockdev_objects(d, n, &storage, &format) < 0)
         return -1;
+    if (d->secret_file) {
+        g_autofree char *id = disk_secret_id(n);
+
+        /* from a 0600 file, never the command line (/proc/PID/cmdline) */
+        qcmd_add_json(q, "-object", json_pack("{s:s,s:s,s:s,s:s}", "qom-type", "secret", "id", id,
+                                              "file", d->secret_file, "format", "raw"));
+    }
     *format_node = g_strdup(json_string_value(json_object_get(format, "node-name")));
     qcmd_add_json(q, "-blockdev", storage);
     qcmd_add_json(q, "-blockdev", format);
@@ -340,7 +373,11 @@ static int disk_check(const device_disk *d)
 {
     const char *dev = d->device ? d->device : "disk";
 
-    if (strcmp(d->type, "file") != 0 && strcmp(d->type, "block") != 0)
+    if (strcmp(d->type, "volume") == 0 && !d->volume_path)
+        return qcmd_unsupported("disk '%s': volume '%s' of pool '%s' was not resolved",
+                                d->target_dev, d->source_volume, d->source_pool);
+    if (strcmp(d->type, "file") != 0 && strcmp(d->type, "block") != 0 &&
+        strcmp(d->type, "volume") != 0)
         return qcmd_unsupported("disk '%s': source type '%s' is not supported yet",
                                 d->target_dev, d->type);
     if (strcmp(dev, "lun") == 0 || d->transient)

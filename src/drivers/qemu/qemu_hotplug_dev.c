@@ -95,7 +95,8 @@ int hp_disk_attach_live(hp_op *op, device_disk *disk)
                      disk->target_dev);
         return -1;
     }
-    if (hp_disk_check_hotplug(disk, false) < 0 || hp_disk_check_source(disk) < 0)
+    if (hp_disk_check_hotplug(disk, false) < 0 || hp_disk_check_source(disk) < 0 ||
+        (g_strcmp0(disk->type, "volume") == 0 && qemu_storage_volume(op->dom->drv, disk) < 0))
         return -1;
     what = g_strdup_printf("disk '%s'", disk->target_dev);
     devices_add_disk(&live->devices, disk);

@@ -194,7 +194,8 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     emulator = g_strdup((use ? use : qemu_dom_current(dom))->devices.emulator);
     g_mutex_unlock(&drv->lock);
     caps = qemu_caps_get(emulator ? emulator : QEMU_EMULATOR_DEFAULT, drv->cache_dir);
-    if (!caps || !(live = qemu_start_prepare(dom, use, caps, log_path, &kvm)))
+    if (!caps || !(live = qemu_start_prepare(dom, use, caps, log_path, &kvm)) ||
+        qemu_storage_prepare(drv, live) < 0)
         return -1;
     g_mutex_lock(&drv->lock);
     live->id = ++drv->last_id;
@@ -205,6 +206,8 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     dom->destroying = false;
     g_mutex_unlock(&drv->lock);
     proc = qemu_start_spawn(dom, live, caps, kvm, log_path, incoming_fd >= 0 ? "defer" : NULL);
+    /* QEMU read the keys before its monitor answered */
+    qemu_storage_cleanup(live);
     if (!proc)
         return -1;
     if (qemu_start_ptys(proc, live) < 0 ||

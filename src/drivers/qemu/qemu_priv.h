@@ -131,6 +131,13 @@ int qemu_domain_suspend(vireo_domain *dom);
 int qemu_domain_resume(vireo_domain *dom);
 int qemu_domain_reset(vireo_domain *dom, unsigned int flags);
 int qemu_domain_get_messages(vireo_domain *dom, char ***msgs, unsigned int flags);
+/* qemu_storage.c: a start's volumes and keys (see the file's top).  -1 with
+ * the error naming the disk, pool, volume or secret; prepare cleans up
+ * after itself on failure.  cleanup removes the key files. */
+int qemu_storage_prepare(qemu_drv *drv, domain_def *live);
+void qemu_storage_cleanup(domain_def *live);
+/* One type='volume' disk (a hotplug): its file or device and format. */
+int qemu_storage_volume(qemu_drv *drv, device_disk *d);
 /* qemu_save.c: state to files */
 int qemu_domain_save(vireo_domain *dom, const char *to, const char *dxml, unsigned int flags);
 int qemu_domain_restore(vireo_conn *conn, const char *from, const char *dxml, unsigned int flags);

@@ -16,6 +16,7 @@
 #define VIREO_DRIVERS_STORAGE_BACKEND_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "conf/storage_pool.h"
@@ -48,6 +49,10 @@ typedef struct storage_backend {
                     unsigned int flags);
     /* <sources> XML of the pools of this type the host has. */
     char *(*find_sources)(const char *src_spec, unsigned int flags);
+    /* Added by the pool core: whether an active pool that a previous
+     * vireod left (run file) still has its storage in place (mounted,
+     * logged in) in *running.  NULL: the run file is enough. */
+    int (*check_running)(const storage_pool_def *pool, bool *running);
 } storage_backend;
 
 /* The backend of type (never NULL for a parsed type); each file defines
