@@ -167,7 +167,7 @@ int vireo_secret_set_value(vireo_secret *secret, const unsigned char *value, siz
 unsigned char *vireo_secret_get_value(vireo_secret *secret, size_t *value_size,
                                       unsigned int flags)
 {
-    unsigned char *value, *copy;
+    unsigned char *value;
     size_t size = 0;
 
     /* libvirt too keeps values from read-only clients */
@@ -176,21 +176,11 @@ unsigned char *vireo_secret_get_value(vireo_secret *secret, size_t *value_size,
         api_invalid_arg(__func__, "value_size");
         return NULL;
     }
+    /* GLib's allocator is malloc's: the caller's free() releases it */
     value = secret->conn->driver->secret->get_value(secret, &size, flags);
-    if (!value)
-        return NULL;
-    /* the caller frees with free(), which need not be GLib's allocator */
-    copy = malloc(size ? size : 1);
-    if (copy) {
-        memcpy(copy, value, size);
+    if (value)
         *value_size = size;
-    } else {
-        error_report(VIREO_FROM_SECRET, VIREO_ERR_NO_MEMORY,
-                     "cannot copy a secret value of %zu bytes", size);
-    }
-    explicit_bzero(value, size);
-    g_free(value);
-    return copy;
+    return value;
 }
 
 int vireo_secret_undefine(vireo_secret *secret)

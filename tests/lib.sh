@@ -21,6 +21,9 @@ check_eq() {
     fi
 }
 
+# quietly cmd args...: run it; its output only when it fails (as TAP comments)
+quietly() { local out; out=$("$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
+
 # wait_for SECONDS cmd args...: poll the condition until true or timeout
 wait_for() {
     local limit=$1; shift

@@ -25,7 +25,16 @@ const char *const storage_vol_format_names[] = {
     NULL,
 };
 
+/* in libvirt's virStorageVolType order */
 static const char *const vol_types[] = { "file", "block", "dir", "network", "netdir", NULL };
+
+int storage_vol_type_number(const char *type)
+{
+    for (int i = 0; type && vol_types[i]; i++)
+        if (strcmp(type, vol_types[i]) == 0)
+            return i;
+    return 0;
+}
 
 static void device_free(gpointer p)
 {

@@ -69,6 +69,9 @@ storage_vol_def *storage_vol_parse(const char *xml, unsigned int flags);
 /* libvirt's layout (flags: none yet, pass 0).  Caller g_free()s. */
 char *storage_vol_format(const storage_vol_def *def, unsigned int flags);
 void storage_vol_free(storage_vol_def *def);
+/* libvirt's number of a volume type name (virStorageVolType: file 0,
+ * block 1, dir 2, network 3, netdir 4); file for NULL or an unknown name. */
+int storage_vol_type_number(const char *type);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(storage_vol_def, storage_vol_free)
 
 #endif

@@ -218,18 +218,24 @@ static int remote_stream_done_error(remote_stream *rs)
     return -1;
 }
 
+/* 0 while rs may still send; -1 with the error of a stream that is done. */
+static int remote_stream_check_open(remote_stream *rs)
+{
+    int ret = 0;
+
+    g_mutex_lock(&rs->lock);
+    if (rs->done)
+        ret = remote_stream_done_error(rs);
+    g_mutex_unlock(&rs->lock);
+    return ret;
+}
+
 static int remote_stream_write(vireo_stream *st G_GNUC_UNUSED, const char *data, size_t len,
                                void *opaque)
 {
     remote_stream *rs = opaque;
-    bool done;
 
-    g_mutex_lock(&rs->lock);
-    done = rs->done;
-    if (done)
-        remote_stream_done_error(rs);
-    g_mutex_unlock(&rs->lock);
-    if (done)
+    if (remote_stream_check_open(rs) < 0)
         return -1;
     while (len) {
         size_t n = MIN(len, REMOTE_STREAM_CHUNK);
@@ -248,14 +254,8 @@ static int remote_stream_send_hole(vireo_stream *st G_GNUC_UNUSED, long long len
     remote_stream_hole hole = { length, 0 };
     rpc_header h = rs->call;
     GByteArray *pkt;
-    bool done;
 
-    g_mutex_lock(&rs->lock);
-    done = rs->done;
-    if (done)
-        remote_stream_done_error(rs);
-    g_mutex_unlock(&rs->lock);
-    if (done)
+    if (remote_stream_check_open(rs) < 0)
         return -1;
     h.type = RPC_STREAM_HOLE;
     h.status = RPC_CONTINUE;

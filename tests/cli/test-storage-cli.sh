@@ -34,8 +34,6 @@ require_daemon
 URI="qemu+unix:///system?socket=$DAEMON_SOCK"
 vir() { timeout 60 "$VIREO" -c "$URI" "$@"; }
 vsh() { timeout 60 virsh -c "$URI" "$@"; }
-# run a command; its output only when it fails (as TAP comments)
-quietly() { local out; out=$("$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
 
 # same NAME ARGS...: virsh and vireo print the same stdout and stderr, and
 # vireo succeeds (same_err: it fails; same_any: either), so two equal

@@ -34,10 +34,7 @@ import libvirt
 
 MiB = 1 << 20
 VOLS = ("v0", "v1", "v2", "v3")
-# what a cut call may have left: its before or its after state
-POOL_OPS = ("pool-define", "pool-undefine", "pool-start", "pool-destroy", "autostart")
 VOL_OPS = ("vol-create", "vol-clone", "vol-resize", "vol-delete")
-SECRET_OPS = ("secret-define", "secret-undefine", "secret-set")
 
 
 class Pool:

@@ -48,6 +48,12 @@ trace() {
     sleep 0.2
     kill -TERM "$spid" 2>/dev/null
     wait "$spid" 2>/dev/null
+    # a call another thread interrupted is split in two lines ("<unfinished
+    # ...>", then "<... openat resumed>"): one line each, as it ended
+    awk '/ <unfinished \.\.\.>$/ { p[$1] = substr($0, 1, length($0) - 17); next }
+         match($0, /<\.\.\. [a-z0-9_]+ resumed>/) && ($1 in p) {
+             print p[$1] substr($0, RSTART + RLENGTH); delete p[$1]; next }
+         { print }' "$TRACE.raw" >"$TRACE.joined" && mv "$TRACE.joined" "$TRACE.raw"
 }
 
 # durable_write FILE: the trace shows FILE written the crash-only way:

@@ -9,6 +9,7 @@ QEMU = 0x20008087
 KEEPALIVE = 0x6B656570
 CALL, REPLY, MESSAGE = 0, 1, 2
 OK_, ERROR = 0, 1
+PROC_CONNECT_OPEN, PROC_AUTH_LIST = 1, 66
 
 
 def xdr_string(s):
@@ -110,6 +111,16 @@ class Raw:
             if isinstance(r, tuple) and r[0][0] == KEEPALIVE:
                 continue
             return r
+
+    def connect_open(self, uri):
+        """The connect prologue virsh sends (AUTH_LIST, then CONNECT_OPEN
+        of uri, on serials 1 and 2); it must be accepted."""
+        self.send(call(PROC_AUTH_LIST, 1))
+        self.recv_reply()
+        self.send(call(PROC_CONNECT_OPEN, 2, xdr_nullable_string(uri) + struct.pack(">I", 0)))
+        r = self.recv_reply()
+        assert isinstance(r, tuple) and r[0][5] == OK_, \
+            "CONNECT_OPEN failed: %r" % (decode_error(r[1]) if isinstance(r, tuple) else r,)
 
     def close(self):
         self.s.close()

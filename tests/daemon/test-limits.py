@@ -41,8 +41,10 @@ import time
 import libvirt
 
 import rpcwire
+import tap
 from rpcwire import (ERROR, KEEPALIVE, MESSAGE, OK_, REPLY, call, decode_error, packet,
                      xdr_string)
+from tap import ok
 
 PROC_CONNECT_OPEN = 1
 PROC_LOOKUP_BY_NAME = 23
@@ -51,20 +53,8 @@ VIR_ERR_OPERATION_FAILED = 9
 VIR_ERR_RPC = 39
 TEST_UUID = "6695eb01-f6a4-8304-79aa-97f2502e193f"
 
-FAILURES = 0
 # refusals this run saw, by the name the daemon's totals use
 REFUSED = {"max_clients": 0, "max_client_queue": 0, "packet size": 0, "string size": 0}
-
-
-def ok(cond, what, detail=""):
-    global FAILURES
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        FAILURES += 1
-        for line in str(detail).splitlines():
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
 
 
 class Raw(rpcwire.Raw):
@@ -363,7 +353,7 @@ def main():
      "packets": check_packets, "threads": check_threads, "nofile": check_nofile}[what](path, *args)
     for name, n in REFUSED.items():
         print("# refused %s: %d" % (name, n))
-    return 1 if FAILURES else 0
+    return 1 if tap.FAILURES else 0
 
 
 if __name__ == "__main__":

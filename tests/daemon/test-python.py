@@ -23,22 +23,11 @@ import time
 
 import libvirt
 
-FAILURES = 0
+import tap
+from tap import ok
+
 TEST_UUID = "6695eb01-f6a4-8304-79aa-97f2502e193f"
 NAMES = []
-
-
-def ok(cond, what, detail=""):
-    global FAILURES
-    if cond:
-        print("ok - " + what)
-    else:
-        FAILURES += 1
-        print("not ok - " + what)
-        for line in str(detail).splitlines():
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
 
 
 def quiet(_ctx, _err):
@@ -335,7 +324,7 @@ def main():
     except libvirt.libvirtError as e:
         ok(False, "%s: no unexpected libvirt error" % check,
            "code %d: %s" % (e.get_error_code(), e))
-    sys.exit(1 if FAILURES else 0)
+    sys.exit(1 if tap.FAILURES else 0)
 
 
 if __name__ == "__main__":

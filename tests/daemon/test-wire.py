@@ -20,8 +20,10 @@ import time
 import libvirt
 
 import rpcwire
+import tap
 from rpcwire import (ERROR, KEEPALIVE, MESSAGE, OK_, REMOTE, REPLY, call, decode_error, packet,
                      xdr_nullable_string, xdr_string)
+from tap import ok
 
 PROC_CONNECT_OPEN = 1
 PROC_SUPPORTS_FEATURE = 60
@@ -41,21 +43,6 @@ VIR_ERR_INTERNAL_ERROR = 1
 VIR_ERR_NO_SUPPORT = 3
 VIR_ERR_RPC = 39
 FEATURE_PROGRAM_KEEPALIVE = 10
-
-FAILURES = 0
-
-
-def ok(cond, what, detail=""):
-    global FAILURES
-    if cond:
-        print("ok - " + what)
-    else:
-        FAILURES += 1
-        print("not ok - " + what)
-        for line in str(detail).splitlines():
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
 
 
 # --- one raw client ----------------------------------------------------------
@@ -89,12 +76,7 @@ def opened(path):
     # the prologue is answered, however loaded the machine: a long wait;
     # what the case waits for after it keeps the short one
     c = Raw(path, timeout=10)
-    c.send(call(PROC_AUTH_LIST, 1))
-    c.recv_reply()
-    c.send(call(PROC_CONNECT_OPEN, 2, xdr_nullable_string("test:///default") +
-                struct.pack(">I", 0)))
-    r = c.recv_reply()
-    assert isinstance(r, tuple) and r[0][5] == OK_, "CONNECT_OPEN failed: %r" % (r,)
+    c.connect_open("test:///default")
     c.s.settimeout(RECV_TIMEOUT)
     return c
 
@@ -491,7 +473,7 @@ def main():
     libvirt.registerErrorHandler(lambda c, e: None, None)
     if "--keepalive" in sys.argv:
         keepalive_drop_checks(path)
-        sys.exit(1 if FAILURES else 0)
+        sys.exit(1 if tap.FAILURES else 0)
     conn = libvirt.open("test+unix:///default?socket=" + path)
 
     for name, fn in CASES:
@@ -541,7 +523,7 @@ def main():
         ok(rss1 <= rss0 + 4096, "RSS does not grow: %d KiB before, %d KiB after "
            "(allowed 4 MiB)" % (rss0, rss1))
     conn.close()
-    sys.exit(1 if FAILURES else 0)
+    sys.exit(1 if tap.FAILURES else 0)
 
 
 if __name__ == "__main__":

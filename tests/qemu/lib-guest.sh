@@ -77,8 +77,6 @@ qemu_daemon_restart_same_root() {
 vsh() { timeout 60 virsh -c "$QEMU_URI" "$@"; }
 # quiet: output only when it fails
 vsh_q() { quietly vsh "$@"; }
-# run a command; its output only when it fails (as TAP comments)
-quietly() { local out; out=$("$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
 
 # domstate --reason, without virsh's trailing empty line
 domstate() { vsh domstate --reason "$1" 2>&1 | sed '/^$/d'; }

@@ -3,24 +3,21 @@
 test-secret-virsh.sh; prints TAP lines).  Defines, sets, reads, lists
 with filters, looks up by usage, is refused a private value with
 libvirt's error code, and watches the lifecycle and value events."""
+import os
 import sys
 import threading
 import time
 
 import libvirt
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+import tap  # noqa: E402
+
 URI = sys.argv[1]
-failures = 0
 
 
 def check(cond, what, detail=None):
-    global failures
-    print(("ok - " if cond else "not ok - ") + "python3-libvirt: " + what)
-    if not cond:
-        failures += 1
-        if detail:
-            print("# " + str(detail))
-    sys.stdout.flush()
+    tap.ok(cond, "python3-libvirt: " + what, detail or "")
 
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
@@ -126,4 +123,4 @@ for i in ids:
     conn.secretEventDeregisterAny(i)
 stop = True
 conn.close()
-sys.exit(1 if failures else 0)
+sys.exit(1 if tap.FAILURES else 0)

@@ -30,7 +30,6 @@ cd "$tmp" || exit 1
 require_daemon
 URI="qemu+unix:///system?socket=$DAEMON_SOCK"
 vsh() { timeout 60 virsh -q -c "$URI" "$@"; }
-quietly() { local out; out=$("$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
 
 U_VOL=6d1b0a2e-1f0c-4d5e-8a9b-0c1d2e3f4a51
 U_CEPH=6d1b0a2e-1f0c-4d5e-8a9b-0c1d2e3f4a52

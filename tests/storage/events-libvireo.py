@@ -17,23 +17,13 @@ import time
 
 import libvirt
 
-FAILURES = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+import tap  # noqa: E402
+from tap import ok  # noqa: E402
+
 VIREO_ERR_INVALID_ARG = 8
 POOL_UUID = "8c4f5a63-2d2b-4f6d-8e3c-6b7f8e9dac01"
 SECRET_UUID = "d2e3f405-1b2c-4d3e-9f40-516273849506"
-
-
-def ok(cond, what, detail=""):
-    global FAILURES
-    if cond:
-        print("ok - " + what)
-    else:
-        FAILURES += 1
-        print("not ok - " + what)
-        for line in str(detail).splitlines():
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
 
 
 libvirt.registerErrorHandler(lambda _c, _e: None, None)
@@ -163,7 +153,7 @@ def main():
     ok(events == [], "nothing after deregistration", events)
     ok(lib.vireo_conn_close(conn) == 0, "the connection closes with nothing left")
     actor.close()
-    return 1 if FAILURES else 0
+    return 1 if tap.FAILURES else 0
 
 
 if __name__ == "__main__":

@@ -12,33 +12,20 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from rpcwire import OK_, Raw, call, decode_error, xdr_nullable_string  # noqa: E402
+import tap  # noqa: E402
+from rpcwire import OK_, Raw, call, decode_error  # noqa: E402
+from tap import ok  # noqa: E402
 
-AUTH_LIST, CONNECT_OPEN = 66, 1
 POOL_REGISTER, POOL_DEREGISTER = 368, 369
 SECRET_REGISTER, SECRET_DEREGISTER = 380, 381
 VIR_ERR_INTERNAL_ERROR = 1   # libvirt's code for these refusals
-FAILURES = 0
-
-
-def ok(cond, what, detail=""):
-    global FAILURES
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        FAILURES += 1
-        for line in str(detail).splitlines():
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
 
 
 class Client:
     def __init__(self, path, uri):
         self.c = Raw(path, timeout=10)
-        self.serial = 0
-        self.call(AUTH_LIST)
-        status, body = self.call(CONNECT_OPEN, xdr_nullable_string(uri) + struct.pack(">I", 0))
-        assert status == OK_, "CONNECT_OPEN failed: %r" % (decode_error(body),)
+        self.c.connect_open(uri)
+        self.serial = 2
 
     def call(self, proc, body=b""):
         """(status, body) of the reply to proc, events skipped."""
@@ -85,7 +72,7 @@ def main():
     ok(status != OK_ and err.get("code") == VIR_ERR_INTERNAL_ERROR,
        "a second deregistration is refused", err)
     cl.c.close()
-    return 1 if FAILURES else 0
+    return 1 if tap.FAILURES else 0
 
 
 if __name__ == "__main__":

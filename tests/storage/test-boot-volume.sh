@@ -115,6 +115,19 @@ check "qemu-img with the key reads the marker back" \
         grep -q -a '$marker' '$GUEST_WORK/luks.raw'"
 check "undefine $g" vsh_q undefine "$g"
 
+# a volume disk without <encryption>: the key is the volume's own secret
+# (after a refresh, found by libvirt's convention: usage = the path)
+check "pool-refresh $pool" vsh_q pool-refresh "$pool"
+g=vireo-lukinh
+disk="<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source pool='$pool' volume='luks.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+check "define a guest on the encrypted volume, naming no key" vsh_q define "$(guest_with_disk "$g" "$disk")"
+check "start it (the volume's secret is found)" vsh_q start "$g"
+check "$g boots" wait_marker "$g" "VIREO-GUEST: ready"
+check "the guest reads the earlier marker through the encryption" \
+    guest_run "$g" "dd if=/dev/vda bs=512 count=1 2>/dev/null | grep -q $marker"
+check "destroy $g" vsh_q destroy "$g"
+check "undefine $g" vsh_q undefine "$g"
+
 # ---- what is missing ----
 g=vireo-volmiss
 disk="<disk type='volume' device='disk'><source pool='$pool' volume='nosuch.qcow2'/><target dev='vda' bus='virtio'/></disk>"

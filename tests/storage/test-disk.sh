@@ -9,7 +9,6 @@
 . "$VIREO_TOP/tests/lib.sh"
 . "$VIREO_TOP/tests/daemon/lib-daemon.sh"
 
-SCHEMAS=/usr/share/libvirt/schemas
 WORK=$(mktemp -d /tmp/vireo-disk-test.XXXXXX)
 LOOP=""
 
@@ -42,17 +41,7 @@ ok "a 64 MiB loop device $LOOP with partition scanning"
 base=${LOOP##*/}
 
 require_daemon
-URI="qemu+unix:///system?socket=$DAEMON_SOCK"
-vsh() { timeout 60 virsh -q -c "$URI" "$@"; }
-vsh_q() { local out; out=$(vsh "$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
-vsh_err() { local out; if out=$(vsh "$@" 2>&1); then echo "UNEXPECTED SUCCESS"; else echo "$out"; fi; }
-contains() { case $1 in *"$2"*) return 0 ;; esac; note "missing: $2" "in: $1"; return 1; }
-validates() {  # xml-text schema
-    local out
-    printf '%s\n' "$1" >"$WORK/check.xml"
-    out=$(xmllint --noout --relaxng "$SCHEMAS/$2" "$WORK/check.xml" 2>&1) && return 0
-    note "$out"; return 1
-}
+. "$VIREO_TOP/tests/storage/lib-storage.sh"
 label() { parted -m -s "$LOOP" print 2>/dev/null | awk -F: 'NR == 2 {print $6}'; }
 partitions() { parted -m -s "$LOOP" print 2>/dev/null | tail -n +3 | wc -l; }
 

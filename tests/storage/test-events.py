@@ -19,26 +19,16 @@ import time
 
 import libvirt
 
-FAILURES = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+import tap  # noqa: E402
+from tap import ok  # noqa: E402
+
 WAIT = 10.0     # seconds for one event to come
 QUIET = 0.5     # seconds with no event to call a step complete
 
 POOL_UUID = "7b3e4f52-1c1a-4e5c-9d2b-5a6f7e8d9c01"
 OTHER_UUID = "7b3e4f52-1c1a-4e5c-9d2b-5a6f7e8d9c02"
 SECRET_UUID = "c1d2e3f4-0a1b-4c2d-8e3f-405162738495"
-
-
-def ok(cond, what, detail=""):
-    global FAILURES
-    if cond:
-        print("ok - " + what)
-    else:
-        FAILURES += 1
-        print("not ok - " + what)
-        for line in str(detail).splitlines():
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
 
 
 libvirt.registerErrorHandler(lambda _c, _e: None, None)
@@ -208,7 +198,7 @@ def main():
        "registrations left open when the connection closes")
     listener.close()
     actor.close()
-    return 1 if FAILURES else 0
+    return 1 if tap.FAILURES else 0
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ fi
 # ---- virsh pool-event / secret-event --loop ----
 vsh() { timeout 30 virsh -q -c "$URI" "$@"; }
 # vsh, its output shown (as TAP comments) only when it fails
-vsh_q() { local out; out=$(vsh "$@" 2>&1) && return 0; note "$out"; return 1; }
+vsh_q() { quietly vsh "$@"; }
 
 # watch NAME ARGS...: virsh ARGS in the background, output in $work/NAME
 watch() {

@@ -11,7 +11,6 @@
 . "$VIREO_TOP/tests/daemon/lib-daemon.sh"
 . "$VIREO_TOP/tests/storage/lib-tgt.sh"
 
-SCHEMAS=/usr/share/libvirt/schemas
 TIMEOUT_MS=2000
 export VIREO_STORAGE_TIMEOUT_MS=$TIMEOUT_MS
 WORK=$(mktemp -d /tmp/vireo-iscsi-test.XXXXXX)
@@ -52,17 +51,7 @@ check "a target with two LUNs" two_luns
 check "a target that wants CHAP" chap_target
 
 require_daemon
-URI="qemu+unix:///system?socket=$DAEMON_SOCK"
-vsh() { timeout 60 virsh -q -c "$URI" "$@"; }
-vsh_q() { local out; out=$(vsh "$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
-vsh_err() { local out; if out=$(vsh "$@" 2>&1); then echo "UNEXPECTED SUCCESS"; else echo "$out"; fi; }
-contains() { case $1 in *"$2"*) return 0 ;; esac; note "missing: $2" "in: $1"; return 1; }
-validates() {  # xml-text schema
-    local out
-    printf '%s\n' "$1" >"$WORK/check.xml"
-    out=$(xmllint --noout --relaxng "$SCHEMAS/$2" "$WORK/check.xml" 2>&1) && return 0
-    note "$out"; return 1
-}
+. "$VIREO_TOP/tests/storage/lib-storage.sh"
 
 # ------------------------------------------------------- iscsi-direct
 portal=127.0.0.1:$TGT_PORT

@@ -9,7 +9,6 @@
 . "$VIREO_TOP/tests/lib.sh"
 . "$VIREO_TOP/tests/daemon/lib-daemon.sh"
 
-SCHEMAS=/usr/share/libvirt/schemas
 TIMEOUT_MS=2000
 export VIREO_STORAGE_TIMEOUT_MS=$TIMEOUT_MS
 WORK=$(mktemp -d /tmp/vireo-pools-test.XXXXXX)
@@ -36,20 +35,9 @@ if [ "$VIREO_TEST_DAEMON" != vireod ]; then
     exit 0
 fi
 require_daemon
-URI="qemu+unix:///system?socket=$DAEMON_SOCK"
-vsh() { timeout 60 virsh -q -c "$URI" "$@"; }
-vsh_q() { local out; out=$(vsh "$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
-# vsh_err "ARGS..." : virsh's error text (it must fail)
-vsh_err() { local out; if out=$(vsh "$@" 2>&1); then echo "UNEXPECTED SUCCESS"; else echo "$out"; fi; }
-validates() {  # xml-text schema
-    local out
-    printf '%s\n' "$1" >"$WORK/check.xml"
-    out=$(xmllint --noout --relaxng "$SCHEMAS/$2" "$WORK/check.xml" 2>&1) && return 0
-    note "$out"; return 1
-}
+. "$VIREO_TOP/tests/storage/lib-storage.sh"
 # checkx "what" 'shell code': ok when the code succeeds
 checkx() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
-contains() { case $1 in *"$2"*) return 0 ;; esac; note "missing: $2" "in: $1"; return 1; }
 
 # ---------------------------------------------------------------- dir
 CFG=$DAEMON_ROOT/etc/libvirt/storage

@@ -33,8 +33,6 @@ py=/usr/bin/python3
 MiB=1048576
 
 vsh() { timeout 120 virsh -q -c "$uri" "$@"; }
-# run a command; its output only when it fails (as TAP comments)
-quietly() { local out; out=$("$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
 # the command fails and its message contains the text
 fails_with() {
     local text=$1 out; shift

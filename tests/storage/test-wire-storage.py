@@ -18,21 +18,11 @@ import sys
 
 import libvirt
 
-FAILURES = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+import tap  # noqa: E402
+from tap import ok  # noqa: E402
+
 MiB = 1024 * 1024
-
-
-def ok(cond, what, detail=""):
-    global FAILURES
-    if cond:
-        print("ok - " + what)
-    else:
-        FAILURES += 1
-        print("not ok - " + what)
-        for line in str(detail).splitlines():
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
 
 
 def error_of(fn, *args):
@@ -290,7 +280,7 @@ def main():
         check_cleanup(conn, pool, vol)
     ok(conn.isAlive() == 1, "the connection is still up")
     conn.close()
-    sys.exit(1 if FAILURES else 0)
+    sys.exit(1 if tap.FAILURES else 0)
 
 
 main()

@@ -45,8 +45,6 @@ fi
 
 # virsh and vireo's CLI on one pool with one volume and one secret
 vsh() { timeout 60 virsh -q -c "$uri" "$@"; }
-# run a command; its output only when it fails (as TAP comments)
-quietly() { local out; out=$("$@" 2>&1) && return 0; printf '%s\n' "$out" | sed 's/^/# /'; return 1; }
 mkdir -p "$work/p2"
 check "virsh pool-define-as" quietly vsh pool-define-as p2 dir --target "$work/p2"
 check "virsh pool-start" quietly vsh pool-start p2

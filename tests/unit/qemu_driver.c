@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "api_error.h"
 #include "check.h"
 #include "vireo/vireo.h"
 
@@ -38,25 +39,6 @@ static char *uri;       /* qemu:///embed?root=ROOT&job_timeout_ms=... */
     "</domain>\n"
 
 /* ---- helpers ---- */
-
-static int err_code(void)
-{
-    const vireo_error *e = vireo_error_last();
-
-    return e ? e->code : 0;
-}
-
-static bool err_is(int code, const char *part)
-{
-    const vireo_error *e = vireo_error_last();
-    const char *msg = e && e->message ? e->message : "(no error)";
-
-    if (err_code() != code || (part && !strstr(msg, part))) {
-        NOTE("error: code %d, message: %s", err_code(), msg);
-        return false;
-    }
-    return true;
-}
 
 static char *root_path(const char *rel)
 {

@@ -16,6 +16,7 @@
 #include <glib-unix.h>
 
 #include "check.h"
+#include "rpc_peer.h"
 #include "drivers/handles.h"
 #include "drivers/stream.h"
 #include "remote/remote_conn.h"
@@ -30,42 +31,6 @@
 #define SOCKBUF (64 * 1024)
 
 /* ---- the scripted server ---- */
-
-static bool read_all(int fd, void *buf, size_t len)
-{
-    uint8_t *p = buf;
-
-    while (len) {
-        ssize_t n = read(fd, p, len);
-
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-static GByteArray *srv_recv(int fd, rpc_header *hdr)
-{
-    uint8_t lenbuf[RPC_LEN_SIZE];
-    uint32_t len;
-    GByteArray *pkt;
-
-    if (!read_all(fd, lenbuf, sizeof(lenbuf)) || !(len = rpc_packet_length(lenbuf)))
-        return NULL;
-    pkt = g_byte_array_sized_new(len);
-    g_byte_array_set_size(pkt, len);
-    memcpy(pkt->data, lenbuf, RPC_LEN_SIZE);
-    if (!read_all(fd, pkt->data + RPC_LEN_SIZE, len - RPC_LEN_SIZE) ||
-        rpc_header_decode(pkt->data, len, hdr) < 0) {
-        g_byte_array_unref(pkt);
-        return NULL;
-    }
-    return pkt;
-}
 
 /* Write all of pkt (taken), counting what went into the socket in
  * *sent as it goes. */
@@ -142,7 +107,7 @@ static gpointer server_run(gpointer data)
 {
     server *s = data;
     rpc_header h;
-    GByteArray *pkt = srv_recv(s->fd, &h);
+    GByteArray *pkt = rpc_peer_recv(s->fd, &h);
     uint32_t serial;
 
     if (!pkt)
@@ -163,7 +128,7 @@ static gpointer server_run(gpointer data)
         srv_finish(pkt, serial, RPC_STREAM, RPC_CONTINUE);
         srv_send(s->fd, pkt, &s->sent);
     }
-    while ((pkt = srv_recv(s->fd, &h))) {
+    while ((pkt = rpc_peer_recv(s->fd, &h))) {
         if (h.type == RPC_STREAM_HOLE) {
             remote_stream_hole hole = { 0, 0 };
 

@@ -14,32 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_error.h"
 #include "check.h"
 #include "vireo/vireo.h"
-
-static int err_code(void)
-{
-    const vireo_error *e = vireo_error_last();
-
-    return e ? e->code : 0;
-}
-
-static const char *err_msg(void)
-{
-    const vireo_error *e = vireo_error_last();
-
-    return e && e->message ? e->message : "(no error)";
-}
-
-/* The last error has code and its message contains part (if given). */
-static bool err_is(int code, const char *part)
-{
-    if (err_code() != code || (part && !strstr(err_msg(), part))) {
-        NOTE("error: code %d, message: %s", err_code(), err_msg());
-        return false;
-    }
-    return true;
-}
 
 static void test_null_handles(void)
 {

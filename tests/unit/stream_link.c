@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "check.h"
+#include "rpc_peer.h"
 #include "daemon/daemon_priv.h"
 #include "daemon/stream.h"
 #include "drivers/stream.h"
@@ -59,43 +60,6 @@ static void loop_until(gint *done)
 }
 
 /* ---- the peer: hand-built packets ---- */
-
-static bool read_all(int fd, void *buf, size_t len)
-{
-    uint8_t *p = buf;
-
-    while (len) {
-        ssize_t n = read(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-/* One whole packet (caller frees), NULL at end of file. */
-static GByteArray *peer_recv(int fd, rpc_header *hdr)
-{
-    uint8_t lenbuf[RPC_LEN_SIZE];
-    uint32_t len;
-    GByteArray *pkt;
-
-    if (!read_all(fd, lenbuf, sizeof(lenbuf)) || !(len = rpc_packet_length(lenbuf)))
-        return NULL;
-    pkt = g_byte_array_sized_new(len);
-    g_byte_array_set_size(pkt, len);
-    memcpy(pkt->data, lenbuf, RPC_LEN_SIZE);
-    if (!read_all(fd, pkt->data + RPC_LEN_SIZE, len - RPC_LEN_SIZE) ||
-        rpc_header_decode(pkt->data, len, hdr) < 0) {
-        g_byte_array_unref(pkt);
-        return NULL;
-    }
-    return pkt;
-}
 
 static rpc_header stream_hdr(uint32_t serial, int type, int status)
 {
@@ -239,7 +203,7 @@ static gpointer download_peer_run(gpointer data)
     g_usleep(500 * 1000);
     d->produced_while_paused = g_atomic_pointer_get(&d->p->produced);
     d->in_order = true;
-    while ((pkt = peer_recv(d->fd, &h))) {
+    while ((pkt = rpc_peer_recv(d->fd, &h))) {
         size_t body = pkt->len - RPC_LEN_SIZE - RPC_HEADER_SIZE;
         const uint8_t *b = pkt->data + RPC_LEN_SIZE + RPC_HEADER_SIZE;
 
@@ -379,7 +343,7 @@ static gpointer upload_peer_run(gpointer data)
     peer_send(u->fd, pkt_hole(u->serial, 5));
     if (!u->with_hole_error)
         peer_send(u->fd, pkt_status(u->serial, RPC_OK));
-    if ((pkt = peer_recv(u->fd, &u->reply))) {
+    if ((pkt = rpc_peer_recv(u->fd, &u->reply))) {
         if (u->reply.status == RPC_ERROR) {
             remote_error err = { 0 };
 

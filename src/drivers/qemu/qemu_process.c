@@ -1,21 +1,19 @@
 /*
  * qemu_process.c: start, attach to, watch and stop one QEMU process.
  *
- * QEMU is started with posix_spawn in a session of its own, so it
+ * QEMU is started (util/child.h) in a session of its own, so it
  * outlives vireod; its exit is seen through a pidfd, both by a watch on
  * the driver's I/O context (on_exit) and by qemu_proc_kill / spawn, which
  * poll the pidfd directly, never sleeping blindly.  Children are reaped
  * as soon as they exit.  Making the daemon a child subreaper is the
  * daemon's business, not this file's.
  */
-#define _GNU_SOURCE   /* POSIX_SPAWN_SETSID, posix_spawn_file_actions_addclosefrom_np */
 #define LOG_CATEGORY "qemu.process"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
@@ -27,6 +25,7 @@
 #include <glib-unix.h>
 
 #include "drivers/qemu/qemu_process.h"
+#include "util/child.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -298,43 +297,6 @@ static char *proc_log_tail(const char *log_path, off_t start)
     return g_strstrip(g_strdup(from));
 }
 
-/* posix_spawn argv in a new session: default signal actions, nothing
- * blocked, stdin /dev/null, stdout and stderr to log_fd, no other fd.
- * The pid, or -1 with the error set. */
-static pid_t proc_launch(GStrv argv, int log_fd)
-{
-    g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    sigset_t all, none;
-    pid_t pid = -1;
-    int rc;
-
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF |
-                                    POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, log_fd, 1);
-    posix_spawn_file_actions_adddup2(&fa, log_fd, 2);
-    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    if (strchr(argv[0], '/'))
-        rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, env);
-    else
-        rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, env);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-        error_report_system(VIREO_FROM_QEMU, rc, "cannot execute QEMU binary '%s'", argv[0]);
-        return -1;
-    }
-    return pid;
-}
-
 /* Connect to the monitor socket once.  The fd, or -1 with errno. */
 static int proc_try_connect(const char *path)
 {
@@ -434,7 +396,9 @@ qemu_proc *qemu_proc_spawn(GStrv argv, const char *log_path, const char *monitor
     /* a stale socket would only refuse connections, but be sure the one
      * we reach is this QEMU's */
     unlink(monitor_path);
-    pid = proc_launch(argv, log_fd);
+    pid = child_spawn((const char *const *)argv, log_fd, log_fd);
+    if (pid < 0)
+        error_report_system(VIREO_FROM_QEMU, errno, "cannot execute QEMU binary '%s'", argv[0]);
     close(log_fd);
     if (pid < 0)
         return NULL;

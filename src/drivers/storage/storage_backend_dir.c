@@ -3,7 +3,6 @@
  * system; its volumes are the files in it.
  */
 #include "drivers/storage/storage_backend.h"
-#include "drivers/storage/storage_file_vol.h"
 #include "drivers/storage/storage_folder.h"
 
 static int dir_start(node_state *node, const storage_pool_def *pool)
@@ -16,10 +15,5 @@ const storage_backend storage_backend_dir = {
     .type = STORAGE_POOL_DIR,
     .build = storage_folder_build,
     .start = dir_start,
-    .delete = storage_folder_delete,
-    .refresh = storage_folder_refresh,
-    .vol_create = storage_file_vol_create,
-    .vol_delete = storage_file_vol_delete,
-    .vol_resize = storage_file_vol_resize,
-    .vol_wipe = storage_file_vol_wipe,
+    STORAGE_FOLDER_BACKEND_VOLUMES,
 };

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include "drivers/storage/storage_backend.h"
-#include "drivers/storage/storage_file_vol.h"
 #include "drivers/storage/storage_folder.h"
 #include "drivers/storage/storage_run.h"
 #include "util/error.h"
@@ -128,23 +127,12 @@ static int fs_start(node_state *node, const storage_pool_def *pool)
                                 S_ISREG(st.st_mode) ? "loop" : NULL);
 }
 
-static int fs_stop(node_state *node, const storage_pool_def *pool)
-{
-    (void)node;
-    return storage_folder_unmount(pool);
-}
-
 const storage_backend storage_backend_fs = {
     .type = STORAGE_POOL_FS,
     .check = fs_check,
     .build = fs_build,
     .start = fs_start,
-    .stop = fs_stop,
-    .delete = storage_folder_delete,
-    .refresh = storage_folder_refresh,
-    .vol_create = storage_file_vol_create,
-    .vol_delete = storage_file_vol_delete,
-    .vol_resize = storage_file_vol_resize,
-    .vol_wipe = storage_file_vol_wipe,
+    .stop = storage_folder_unmount,
+    STORAGE_FOLDER_BACKEND_VOLUMES,
     .check_running = storage_folder_check_mounted,
 };

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "drivers/storage/storage_backend.h"
-#include "drivers/storage/storage_file_vol.h"
 #include "drivers/storage/storage_folder.h"
 #include "drivers/storage/storage_run.h"
 #include "util/error.h"
@@ -93,12 +92,6 @@ static int netfs_start(node_state *node, const storage_pool_def *pool)
     return storage_folder_mount(pool, source, type, options);
 }
 
-static int netfs_stop(node_state *node, const storage_pool_def *pool)
-{
-    (void)node;
-    return storage_folder_unmount(pool);
-}
-
 /* The host name of a <source><host name=''/></source>, or NULL. */
 static char *netfs_spec_host(const char *src_spec)
 {
@@ -172,13 +165,8 @@ const storage_backend storage_backend_netfs = {
     .check = netfs_check,
     .build = storage_folder_build,
     .start = netfs_start,
-    .stop = netfs_stop,
-    .delete = storage_folder_delete,
-    .refresh = storage_folder_refresh,
-    .vol_create = storage_file_vol_create,
-    .vol_delete = storage_file_vol_delete,
-    .vol_resize = storage_file_vol_resize,
-    .vol_wipe = storage_file_vol_wipe,
+    .stop = storage_folder_unmount,
+    STORAGE_FOLDER_BACKEND_VOLUMES,
     .find_sources = netfs_find_sources,
     .check_running = storage_folder_check_mounted,
 };

@@ -77,16 +77,6 @@ static bool vol_is_file(const storage_vol_def *vol)
     return vol->type && (strcmp(vol->type, "file") == 0 || strcmp(vol->type, "dir") == 0);
 }
 
-static int vol_type_number(const char *type)
-{
-    static const char *const names[] = { "file", "block", "dir", "network", "netdir" };
-
-    for (size_t i = 0; type && i < G_N_ELEMENTS(names); i++)
-        if (strcmp(type, names[i]) == 0)
-            return (int)i;
-    return VIREO_STORAGE_VOL_FILE;
-}
-
 /* The active pool of the handle and a copy of the volume.  NULL with
  * the error set. */
 static storage_pool_obj *vol_find(vireo_storage_vol *vol, storage_vol_def **def)
@@ -522,7 +512,7 @@ int storage_driver_vol_get_info(vireo_storage_vol *vol, int *type, unsigned long
     if (!driver_flags_ok(VIREO_FROM_STORAGE, flags, VIREO_STORAGE_VOL_GET_PHYSICAL, __func__) ||
         !(def = vol_current(vol)))
         return -1;
-    *type = vol_type_number(def->type);
+    *type = storage_vol_type_number(def->type);
     *capacity = def->capacity;
     *allocation = (flags & VIREO_STORAGE_VOL_GET_PHYSICAL) ? def->physical : def->allocation;
     return 0;

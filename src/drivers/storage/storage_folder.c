@@ -171,11 +171,12 @@ int storage_folder_mount(const storage_pool_def *pool, const char *source, const
     return storage_run(argv, storage_run_timeout_ms(), NULL, NULL);
 }
 
-int storage_folder_unmount(const storage_pool_def *pool)
+int storage_folder_unmount(node_state *node, const storage_pool_def *pool)
 {
     const char *argv[] = { "umount", pool->target_path, NULL };
     bool mounted;
 
+    (void)node;
     if (storage_folder_is_mounted(pool->target_path, &mounted) < 0)
         return -1;
     if (!mounted)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "drivers/storage/storage_backend.h"
+#include "drivers/storage/storage_file_vol.h"
 
 /* mkdir -p the pool's target with its <permissions> (libvirt's 0711 when
  * none); an existing folder is kept. */
@@ -26,9 +27,20 @@ int storage_folder_is_mounted(const char *path, bool *mounted);
  * deadline.  INTERNAL_ERROR "Target 'x' is already mounted" when it is. */
 int storage_folder_mount(const storage_pool_def *pool, const char *source, const char *type,
                          const char *options);
-/* umount the target; nothing when nothing is mounted there. */
-int storage_folder_unmount(const storage_pool_def *pool);
+/* stop of the mounting types: umount the target; nothing when nothing
+ * is mounted there. */
+int storage_folder_unmount(node_state *node, const storage_pool_def *pool);
 /* check_running of the mounting types: mounted on the target. */
 int storage_folder_check_mounted(const storage_pool_def *pool, bool *running);
+
+/* The entries of a storage_backend every folder type (dir, fs, netfs)
+ * shares: the folder's files are the volumes. */
+#define STORAGE_FOLDER_BACKEND_VOLUMES          \
+    .delete = storage_folder_delete,            \
+    .refresh = storage_folder_refresh,          \
+    .vol_create = storage_file_vol_create,      \
+    .vol_delete = storage_file_vol_delete,      \
+    .vol_resize = storage_file_vol_resize,      \
+    .vol_wipe = storage_file_vol_wipe
 
 #endif

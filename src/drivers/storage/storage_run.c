@@ -1,22 +1,22 @@
 /*
  * storage_run.c: run one storage tool with a deadline.
  *
- * The tool is spawned in a process group of its own so that at the
- * deadline the whole group (mount and the mount.nfs it forks) dies with
- * one SIGKILL.  posix_spawn keeps this safe in a threaded daemon.
+ * The tool is spawned in a session (so a process group) of its own so
+ * that at the deadline the whole group (mount and the mount.nfs it forks)
+ * dies with one SIGKILL.
  */
-#define _GNU_SOURCE   /* posix_spawn_file_actions_addclosefrom_np */
+#define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "drivers/storage/storage_run.h"
+#include "util/child.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -57,43 +57,6 @@ static char *run_last_line(const char *text)
     while (start > copy && start[-1] != '\n')
         start--;
     return g_strdup(start);
-}
-
-static pid_t run_spawn(const char *const *argv, int out_fd, int err_fd)
-{
-    g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    sigset_t all, none;
-    pid_t pid = -1;
-    int rc;
-
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                    POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-    posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    if (strchr(argv[0], '/'))
-        rc = posix_spawn(&pid, argv[0], &fa, &attr, (char **)argv, env);
-    else
-        rc = posix_spawnp(&pid, argv[0], &fa, &attr, (char **)argv, env);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-        g_autofree char *cmd = run_cmdline(argv);
-
-        error_report_system(VIREO_FROM_STORAGE, rc, "cannot run '%s'", cmd);
-        return -1;
-    }
-    return pid;
 }
 
 /* Read both pipes until both end or the deadline (monotonic us) passes.
@@ -176,7 +139,9 @@ int storage_run(const char *const *argv, int timeout_ms, char **out, char **err)
     }
     log_debug("running %s", cmd);
     deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    pid = run_spawn(argv, out_pipe[1], err_pipe[1]);
+    pid = child_spawn(argv, out_pipe[1], err_pipe[1]);
+    if (pid < 0)
+        error_report_system(VIREO_FROM_STORAGE, errno, "cannot run '%s'", cmd);
     close(out_pipe[1]);
     close(err_pipe[1]);
     out_pipe[1] = err_pipe[1] = -1;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "drivers/storage/storage_core.h"
+#include "drivers/storage/storage_file_vol.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -268,16 +269,6 @@ void storage_state_close(storage_state *state)
     g_free(state);
 }
 
-static int vol_type_number(const char *type)
-{
-    static const char *const names[] = { "file", "block", "dir", "network", "netdir" };
-
-    for (size_t i = 0; type && i < G_N_ELEMENTS(names); i++)
-        if (strcmp(type, names[i]) == 0)
-            return (int)i;
-    return VIREO_STORAGE_VOL_FILE;
-}
-
 int storage_vol_resolve(node_state *node, const char *pool, const char *volume, char **path,
                         char **format, int *vol_type, char **secret_uuid)
 {
@@ -291,9 +282,12 @@ int storage_vol_resolve(node_state *node, const char *pool, const char *volume, 
                      "volume '%s' of pool '%s' has no path", volume, pool);
         return -1;
     }
+    *secret_uuid = NULL;
+    /* an encrypted file seen by a refresh: find its key's secret */
+    if (vol->encryption && !(*secret_uuid = storage_file_vol_secret_uuid(node, vol)))
+        return -1;
     *path = g_strdup(vol->path);
     *format = g_strdup(vol->format ? vol->format : "raw");
-    *vol_type = vol_type_number(vol->type);
-    *secret_uuid = g_strdup(vol->secret_uuid);
+    *vol_type = storage_vol_type_number(vol->type);
     return 0;
 }
