@@ -70,10 +70,31 @@ static void test_timeout(void)
     CHECK(grandchild > 0 && process_gone(grandchild), "its process group is killed too");
 }
 
+/* A tool that keeps printing (qemu-img convert -p) outlives the
+ * deadline; one that falls silent does not. */
+static void test_progress(void)
+{
+    const char *busy[] = { "sh", "-c", "for i in 1 2 3 4 5 6; do echo $i; sleep 0.1; done", NULL };
+    const char *stalls[] = { "sh", "-c", "echo 1; sleep 0.1; echo 2; sleep 30", NULL };
+    g_autofree char *out = NULL;
+    gint64 start = g_get_monotonic_time();
+    int rc = storage_run(busy, 250, &out, NULL);
+
+    CHECK(rc == 0 && g_strcmp0(out, "1\n2\n3\n4\n5\n6\n") == 0,
+          "a tool printing its progress runs past the deadline (%lld ms for 250)",
+          (long long)(g_get_monotonic_time() - start) / 1000);
+    g_clear_pointer(&out, g_free);
+    rc = storage_run(stalls, 250, &out, NULL);
+    CHECK(rc == -1 && error_last()->code == VIREO_ERR_OPERATION_TIMEOUT &&
+              g_str_has_prefix(out ? out : "", "1\n2\n"),
+          "and is killed once it falls silent");
+}
+
 int main(void)
 {
     test_success();
     test_failure();
     test_timeout();
+    test_progress();
     return check_exit();
 }

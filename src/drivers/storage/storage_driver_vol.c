@@ -234,28 +234,49 @@ static int vol_check_new(storage_pool_obj *obj, const storage_vol_def *def)
     return 0;
 }
 
-/* Make def in obj (job held) from src or nothing; add it to the list.
- * The new handle, or NULL. */
+/* Make def in obj from src or nothing and add it to the list.  Called
+ * with the pool's job, which it gives up while the backend builds the
+ * volume: a long copy holds only the pool's async count (the pool cannot
+ * stop or refresh under it) and the new name (no second create takes
+ * it; deletes see it in use), never the job every other call on the pool
+ * would wait for.  Returns with the job released: the new handle, or
+ * NULL. */
 static vireo_storage_vol *vol_make(vireo_conn *conn, storage_pool_obj *obj, storage_vol_def *def,
                                    const storage_vol_def *src, unsigned int flags)
 {
     const storage_backend *backend = pool_backend(obj);
-    vireo_storage_vol *handle;
+    const char *pool = storage_pool_obj_name(obj);
+    g_autoptr(storage_pool_def) pool_def = NULL;
+    vireo_storage_vol *handle = NULL;
 
     if (!backend->vol_create) {
         error_report(VIREO_FROM_STORAGE, VIREO_ERR_NO_SUPPORT,
-                     "storage pool '%s' does not support volume creation",
-                     storage_pool_obj_name(obj));
+                     "storage pool '%s' does not support volume creation", pool);
+        storage_pool_job_end(obj);
         return NULL;
     }
-    if (vol_check_new(obj, def) < 0 ||
-        backend->vol_create(storage_pool_obj_node(obj), storage_pool_obj_def(obj), def, src,
-                            flags) < 0)
+    if (vol_check_new(obj, def) < 0) {
+        storage_pool_job_end(obj);
         return NULL;
-    handle = vol_handle_new(conn, storage_pool_obj_name(obj), def->name, def->key);
-    storage_pool_obj_adjust(obj, (int64_t)def->allocation);
-    log_info("%s: created volume '%s'", storage_pool_obj_name(obj), def->name);
-    storage_pool_vol_add(obj, def);
+    }
+    if (in_use_count(pool, def->name) > 0) {
+        error_report(VIREO_FROM_STORAGE, VIREO_ERR_STORAGE_VOL_EXIST,
+                     "'%s' in storage pool '%s' (being built)", def->name, pool);
+        storage_pool_job_end(obj);
+        return NULL;
+    }
+    pool_def = storage_pool_obj_def_copy(obj);
+    in_use_add(pool, def->name, 1);
+    storage_pool_obj_async_begin(obj);
+    storage_pool_job_end(obj);
+    if (backend->vol_create(storage_pool_obj_node(obj), pool_def, def, src, flags) == 0) {
+        handle = vol_handle_new(conn, pool, def->name, def->key);
+        storage_pool_obj_adjust(obj, (int64_t)def->allocation);
+        log_info("%s: created volume '%s'", pool, def->name);
+        storage_pool_vol_add(obj, def);
+    }
+    storage_pool_obj_async_end(obj);
+    in_use_add(pool, def->name, -1);
     return handle;
 }
 
@@ -280,7 +301,6 @@ vireo_storage_vol *storage_driver_vol_create_xml(vireo_storage_pool *pool, const
     handle = vol_make(pool->conn, obj, def, NULL, flags);
     if (!handle)
         storage_vol_free(def);
-    storage_pool_job_end(obj);
     return handle;
 }
 
@@ -321,7 +341,6 @@ vireo_storage_vol *storage_driver_vol_create_xml_from(vireo_storage_pool *pool, 
         storage_pool_obj_async_end(src_obj);
     if (!handle)
         storage_vol_free(def);
-    storage_pool_job_end(obj);
     return handle;
 }
 

@@ -344,6 +344,9 @@ static int file_vol_create_image(node_state *node, const storage_vol_def *vol,
     opts = file_vol_image_opts(vol, vol->encryption != NULL, flags);
     argv_add(argv, "qemu-img");
     argv_add(argv, from ? "convert" : "create");
+    /* a copy's progress lines keep it within storage_run's deadline */
+    if (from)
+        argv_add(argv, "-p");
     if (sec.object) {
         argv_add(argv, "--object");
         argv_add(argv, sec.object);

@@ -1,9 +1,12 @@
 /*
  * storage_run.c: run one storage tool with a deadline.
  *
- * The tool is spawned in a session (so a process group) of its own so
- * that at the deadline the whole group (mount and the mount.nfs it forks)
- * dies with one SIGKILL.
+ * The deadline is one of silence: each line a tool prints starts it
+ * again, so a copy that reports its progress (qemu-img convert -p) may
+ * run as long as it moves, while a tool stuck on a dead server (mount.nfs
+ * prints nothing) dies on time.  The tool is spawned in a session (so a
+ * process group) of its own so that the whole group (mount and the
+ * mount.nfs it forks) dies with one SIGKILL.
  */
 #define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
@@ -59,16 +62,17 @@ static char *run_last_line(const char *text)
     return g_strdup(start);
 }
 
-/* Read both pipes until both end or the deadline (monotonic us) passes.
+/* Read both pipes until both end or the deadline (monotonic us) passes;
+ * output moves the deadline to timeout_us from now (the tool is working).
  * true when they ended in time. */
-static bool run_collect(int fds[2], GString *bufs[2], gint64 deadline)
+static bool run_collect(int fds[2], GString *bufs[2], gint64 *deadline, gint64 timeout_us)
 {
     char chunk[4096];
 
     while (fds[0] >= 0 || fds[1] >= 0) {
         struct pollfd pfd[2] = { { .fd = fds[0], .events = POLLIN },
                                  { .fd = fds[1], .events = POLLIN } };
-        gint64 left = deadline - g_get_monotonic_time();
+        gint64 left = *deadline - g_get_monotonic_time();
         int r;
 
         if (left <= 0)
@@ -86,6 +90,7 @@ static bool run_collect(int fds[2], GString *bufs[2], gint64 deadline)
             n = read(fds[i], chunk, sizeof(chunk));
             if (n > 0) {
                 g_string_append_len(bufs[i], chunk, n);
+                *deadline = g_get_monotonic_time() + timeout_us;
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 close(fds[i]);
                 fds[i] = -1;
@@ -150,13 +155,13 @@ int storage_run(const char *const *argv, int timeout_ms, char **out, char **err)
     fds[0] = out_pipe[0];
     fds[1] = err_pipe[0];
     out_pipe[0] = err_pipe[0] = -1;
-    status = run_reap(pid, deadline, run_collect(fds, bufs, deadline));
+    status = run_reap(pid, deadline, run_collect(fds, bufs, &deadline, (gint64)timeout_ms * 1000));
     for (int i = 0; i < 2; i++)
         if (fds[i] >= 0)
             close(fds[i]);
     if (status < 0) {
         error_report(VIREO_FROM_STORAGE, VIREO_ERR_OPERATION_TIMEOUT,
-                     "'%s' did not finish within %d ms and was killed", cmd, timeout_ms);
+                     "'%s' did nothing for %d ms and was killed", cmd, timeout_ms);
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         g_autofree char *last = run_last_line(bufs[1]->str);
         g_autofree char *why = WIFEXITED(status)

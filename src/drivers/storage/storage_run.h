@@ -11,10 +11,10 @@
 int storage_run_timeout_ms(void);
 
 /* Run argv (argv[0] a path or a name on PATH) with stdin from /dev/null,
- * for at most timeout_ms.  *out / *err (each may be NULL) get what it
+ * killed when it prints nothing for timeout_ms (<= 0: the default).  *out / *err (each may be NULL) get what it
  * printed (caller frees).  0 when it exited 0; otherwise -1 with
  * OPERATION_FAILED naming the command and its last stderr line, or
- * OPERATION_TIMEOUT naming the command when it was killed at the deadline. */
+ * OPERATION_TIMEOUT naming the command when it was killed for its silence. */
 int storage_run(const char *const *argv, int timeout_ms, char **out, char **err);
 
 #endif
