@@ -36,7 +36,7 @@ static const char *const fs_formats[] = {
     "auto", "ext2", "ext3", "ext4", "ufs", "iso9660", "udf", "gfs", "gfs2", "vfat", "hfs+",
     "xfs", "ocfs2", "vmfs", NULL,
 };
-static const char *const netfs_formats[] = { "auto", "nfs", "cifs", "glusterfs", NULL };
+static const char *const netfs_formats[] = { "auto", "nfs", "glusterfs", "cifs", NULL };
 static const char *const logical_formats[] = { "unknown", "lvm2", NULL };
 static const char *const disk_formats[] = {
     "unknown", "dos", "dvh", "gpt", "mac", "bsd", "pc98", "sun", "lvm2", NULL,
@@ -522,4 +522,10 @@ char *storage_pool_format(const storage_pool_def *def, unsigned int flags)
     xbuf_clear(&c);
     xbuf_add(&b, "</pool>\n");
     return xbuf_steal(&b);
+}
+
+const char *const *storage_pool_source_formats(storage_pool_type type, const char **default_format)
+{
+    *default_format = pool_types[type].default_format;
+    return pool_types[type].formats;
 }

@@ -82,6 +82,9 @@ storage_pool_def *storage_pool_parse(const char *xml, unsigned int flags);
 /* libvirt's layout (flags: none yet, pass 0).  Caller g_free()s. */
 char *storage_pool_format(const storage_pool_def *def, unsigned int flags);
 void storage_pool_free(storage_pool_def *def);
+/* The <source><format type=''/> values of type, in libvirt's order, and
+ * the default (NULL, NULL: the type has no source format). */
+const char *const *storage_pool_source_formats(storage_pool_type type, const char **default_format);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(storage_pool_def, storage_pool_free)
 
 #endif

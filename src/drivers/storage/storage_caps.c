@@ -18,31 +18,20 @@ static const char *const file_vol_formats[] = {
     "none", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd",
     "ploop", "cow", "qcow", "qcow2", "qed", "vmdk", NULL,
 };
-static const char *const fs_formats[] = {
-    "auto", "ext2", "ext3", "ext4", "ufs", "iso9660", "udf", "gfs", "gfs2", "vfat", "hfs+",
-    "xfs", "ocfs2", "vmfs", NULL,
-};
-static const char *const netfs_formats[] = { "auto", "nfs", "glusterfs", "cifs", NULL };
-static const char *const logical_formats[] = { "unknown", "lvm2", NULL };
-static const char *const disk_formats[] = {
-    "unknown", "dos", "dvh", "gpt", "mac", "bsd", "pc98", "sun", "lvm2", NULL,
-};
 static const char *const part_formats[] = {
     "none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm", "linux-raid", "extended",
     NULL,
 };
 
+/* The volume formats of each type that has volumes of its own making */
 static const struct {
-    const char *pool_default;
-    const char *const *pool_formats;
     const char *vol_default;
     const char *const *vol_formats;
 } caps[STORAGE_POOL_LAST] = {
-    [STORAGE_POOL_DIR] = { NULL, NULL, "raw", file_vol_formats },
-    [STORAGE_POOL_FS] = { "auto", fs_formats, "raw", file_vol_formats },
-    [STORAGE_POOL_NETFS] = { "auto", netfs_formats, "raw", file_vol_formats },
-    [STORAGE_POOL_LOGICAL] = { "lvm2", logical_formats, NULL, NULL },
-    [STORAGE_POOL_DISK] = { "unknown", disk_formats, "none", part_formats },
+    [STORAGE_POOL_DIR] = { "raw", file_vol_formats },
+    [STORAGE_POOL_FS] = { "raw", file_vol_formats },
+    [STORAGE_POOL_NETFS] = { "raw", file_vol_formats },
+    [STORAGE_POOL_DISK] = { "none", part_formats },
 };
 
 static void format_enum(GString *out, const char *what, const char *def,
@@ -66,17 +55,19 @@ char *storage_caps_format(vireo_conn *conn, unsigned int flags)
     for (int t = 0; t < STORAGE_POOL_LAST; t++) {
         const storage_backend *backend = storage_backend_for((storage_pool_type)t);
         bool ok = !backend->check || backend->check() == 0;
+        const char *pool_default = NULL;
+        const char *const *pool_formats =
+            storage_pool_source_formats((storage_pool_type)t, &pool_default);
 
         g_string_append_printf(out, "  <pool type='%s' supported='%s'", storage_pool_type_names[t],
                                ok ? "yes" : "no");
-        if (!ok || (!caps[t].pool_formats && !caps[t].vol_formats)) {
+        if (!ok || (!pool_formats && !caps[t].vol_formats)) {
             g_string_append(out, "/>\n");
             continue;
         }
         g_string_append(out, ">\n");
-        if (caps[t].pool_formats)
-            format_enum(out, "poolOptions", caps[t].pool_default, "sourceFormatType",
-                        caps[t].pool_formats);
+        if (pool_formats)
+            format_enum(out, "poolOptions", pool_default, "sourceFormatType", pool_formats);
         if (caps[t].vol_formats)
             format_enum(out, "volOptions", caps[t].vol_default, "targetFormatType",
                         caps[t].vol_formats);
