@@ -150,7 +150,17 @@ char *storage_child_path(xml_doc *d, xmlNode *parent, const char *name, int *rc)
         *rc = -1;
         return NULL;
     }
-    return path_clean(text);
+    /* dropping trailing slashes can leave blanks at the end and stripping
+     * them a slash: repeat until the path reads back as it is written */
+    for (;;) {
+        char *clean = path_clean(text);
+
+        g_strchomp(clean);
+        if (strcmp(clean, text) == 0)
+            return clean;
+        g_free(text);
+        text = clean;
+    }
 }
 
 char *storage_attr_enum(xml_doc *d, xmlNode *node, const char *attr, const char *const *names,
