@@ -34,7 +34,8 @@
  * volume files, mounts, partitions), so the copy lets through only dir
  * pools whose target lies under FUZZ_NODE_ROOT/pools (other types run
  * mount, parted, LVM or iSCSI tools on whatever the XML names) and drops
- * source discovery (it dials the hosts the XML names); and the process
+ * source discovery (it dials the hosts the XML names) and volume upload
+ * and download (see fuzz_tables_init); and the process
  * puts a small private tmpfs over FUZZ_NODE_ROOT (its own mount
  * namespace) so volume sizes, wipes and uploads stay bounded.
  */
@@ -118,6 +119,12 @@ static void fuzz_tables_init(void)
     fuzz_storage.pool_define_xml = fuzz_pool_define_xml;
     fuzz_storage.pool_create_xml = fuzz_pool_create_xml;
     fuzz_storage.find_pool_sources = NULL;
+    /* a transfer's thread outlives the input, and its clean-up runs on
+     * the main loop the harness stops turning when the input ends (a
+     * leak report that is the harness's, not vireod's); streams are
+     * tested by test-stream-link, test-volumes and test-stream-flow */
+    fuzz_storage.vol_upload = NULL;
+    fuzz_storage.vol_download = NULL;
     fuzz_driver = test_driver;
     fuzz_driver.storage = &fuzz_storage;
     fuzz_driver.secret = &secret_node_driver;

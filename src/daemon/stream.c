@@ -103,6 +103,7 @@ int stream_packet_parse(const uint8_t *pkt, size_t len, rpc_header *hdr, stream_
 daemon_stream *daemon_stream_new(daemon_client *c, const rpc_header *call)
 {
     daemon_stream *s = g_new0(daemon_stream, 1);
+    daemon_stream *old;
 
     s->refs = 2;    /* the caller's and the client's table's */
     s->client = client_ref(c);
@@ -112,8 +113,17 @@ daemon_stream *daemon_stream_new(daemon_client *c, const rpc_header *call)
     g_mutex_lock(&c->lock);
     if (c->closed)
         s->open = false;
-    g_hash_table_replace(c->streams, GUINT_TO_POINTER(call->serial), s);
+    /* a client reusing the serial of an open stream: that stream ends as
+     * if the client had aborted it, or its feeder would never let go */
+    old = g_hash_table_lookup(c->streams, GUINT_TO_POINTER(call->serial));
+    if (old)
+        g_hash_table_steal(c->streams, GUINT_TO_POINTER(call->serial));
+    g_hash_table_insert(c->streams, GUINT_TO_POINTER(call->serial), s);
     g_mutex_unlock(&c->lock);
+    if (old) {
+        daemon_stream_abort_cb(NULL, old, NULL);
+        daemon_stream_unref(old);
+    }
     log_debug("client %d: stream opened by serial %u", c->id, call->serial);
     return s;
 }

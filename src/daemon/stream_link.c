@@ -64,8 +64,9 @@ static void link_release(stream_link *l)
     if (st) {
         vireo_error *saved = error_save();
 
-        if (stream_consumer_alive(st))
-            stream_abort(st);
+        /* whatever the wire stream's state: the producer must hear the
+         * end, or it keeps its resources (and its reference on st) */
+        stream_abort(st);
         error_restore(saved);
         stream_unref(st);
     }
