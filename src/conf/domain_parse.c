@@ -69,24 +69,6 @@ int domain_parse_size(xml_doc *d, xmlNode *node, const char *attr, uint64_t *kib
     return 1;
 }
 
-static int parse_uuid(xml_doc *d, xmlNode *root, domain_def *def)
-{
-    xmlNode *node = xml_child(d, root, "uuid");
-    g_autofree char *text = node ? xml_text(d, node) : NULL;
-
-    if (!text) {
-        uuid_generate(def->uuid);
-        return 0;
-    }
-    g_strstrip(text);
-    if (uuid_parse(text, def->uuid) < 0) {
-        error_report(VIREO_FROM_DOMAIN, VIREO_ERR_INTERNAL_ERROR,
-                     "malformed uuid element '%s' at line %ld", text, xmlGetLineNo(node));
-        return -1;
-    }
-    return 0;
-}
-
 static int parse_genid(xml_doc *d, xmlNode *root, domain_def *def)
 {
     xmlNode *node = xml_child(d, root, "genid");
@@ -174,7 +156,7 @@ static int parse_names(xml_doc *d, xmlNode *root, domain_def *def)
         }
     }
     def->description = xml_child_text(d, root, "description");
-    if (parse_uuid(d, root, def) < 0 || parse_genid(d, root, def) < 0)
+    if (xml_child_uuid(d, root, VIREO_ERR_INTERNAL_ERROR, def->uuid) < 0 || parse_genid(d, root, def) < 0)
         return -1;
     return parse_metadata(d, root, def);
 }

@@ -57,24 +57,6 @@ void secret_def_free(secret_def *def)
     g_free(def);
 }
 
-static int parse_uuid(xml_doc *d, xmlNode *root, secret_def *def)
-{
-    xmlNode *node = xml_child(d, root, "uuid");
-    g_autofree char *text = node ? xml_text(d, node) : NULL;
-
-    if (!text) {
-        uuid_generate(def->uuid);
-        return 0;
-    }
-    g_strstrip(text);
-    if (uuid_parse(text, def->uuid) < 0) {
-        error_report(VIREO_FROM_SECRET, VIREO_ERR_INTERNAL_ERROR,
-                     "malformed uuid element '%s' at line %ld", text, xmlGetLineNo(node));
-        return -1;
-    }
-    return 0;
-}
-
 /* secret.rng: a volume is an absolute path, the others an objectName
  * ([^/\n]+).  XSD's '.' in absFilePath matches no line break either. */
 static int check_usage_id(xmlNode *node, const secret_def *def)
@@ -148,7 +130,7 @@ secret_def *secret_def_parse(const char *xml)
     if (xml_attr_bool(d, root, "ephemeral", &def->ephemeral) < 0 ||
         xml_attr_bool(d, root, "private", &def->is_private) < 0)
         return NULL;
-    if (parse_uuid(d, root, def) < 0)
+    if (xml_child_uuid(d, root, VIREO_ERR_INTERNAL_ERROR, def->uuid) < 0)
         return NULL;
     def->description = xml_child_text(d, root, "description");
     if (parse_usage(d, root, def) < 0 || xml_doc_check_unused(d) < 0)

@@ -344,9 +344,6 @@ static int parse_target(xml_doc *d, xmlNode *root, storage_pool_def *def)
 
 static int parse_names(xml_doc *d, xmlNode *root, storage_pool_def *def)
 {
-    xmlNode *node = xml_child(d, root, "uuid");
-    g_autofree char *text = node ? xml_text(d, node) : NULL;
-
     def->name = xml_child_text(d, root, "name");
     if (def->type == STORAGE_POOL_LOGICAL) {
         /* either names the other: the pool is named for its volume group */
@@ -364,14 +361,7 @@ static int parse_names(xml_doc *d, xmlNode *root, storage_pool_def *def)
                      def->name);
         return -1;
     }
-    if (!text) {
-        uuid_generate(def->uuid);
-    } else if (uuid_parse(g_strstrip(text), def->uuid) < 0) {
-        error_report(d->err_domain, VIREO_ERR_XML_ERROR, "malformed uuid element '%s' at line %ld",
-                     text, xmlGetLineNo(node));
-        return -1;
-    }
-    return 0;
+    return xml_child_uuid(d, root, VIREO_ERR_XML_ERROR, def->uuid);
 }
 
 static int parse_body(xml_doc *d, xmlNode *root, storage_pool_def *def)

@@ -9,6 +9,7 @@
 #include <libxml/parser.h>
 
 #include "util/error.h"
+#include "util/uuid.h"
 #include "util/xml.h"
 
 /* ---- reading ---- */
@@ -349,6 +350,24 @@ int xml_attr_bool(xml_doc *d, xmlNode *node, const char *name, bool *out)
     if (rc == 1)
         *out = i == 1;
     return rc;
+}
+
+int xml_child_uuid(xml_doc *d, xmlNode *parent, int code, unsigned char uuid[16])
+{
+    xmlNode *node = xml_child(d, parent, "uuid");
+    g_autofree char *text = node ? xml_text(d, node) : NULL;
+
+    if (!text) {
+        uuid_generate(uuid);
+        return 0;
+    }
+    g_strstrip(text);
+    if (uuid_parse(text, uuid) < 0) {
+        error_report(d->err_domain, code, "malformed uuid element '%s' at line %ld", text,
+                     xmlGetLineNo(node));
+        return -1;
+    }
+    return 0;
 }
 
 int xml_text_u64(xml_doc *d, xmlNode *node, uint64_t *out)

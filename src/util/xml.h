@@ -80,6 +80,9 @@ int xml_attr_choice(xml_doc *d, xmlNode *node, const char *name, const char *con
 /* 'yes' or 'no'. */
 int xml_attr_bool(xml_doc *d, xmlNode *node, const char *name, bool *out);
 int xml_text_u64(xml_doc *d, xmlNode *node, uint64_t *out);
+/* <uuid> of parent into uuid, generated when absent.  0, or -1 with code
+ * (the object's libvirt code) "malformed uuid element '...' at line N". */
+int xml_child_uuid(xml_doc *d, xmlNode *parent, int code, unsigned char uuid[16]);
 int xml_text_enum(xml_doc *d, xmlNode *node, const char *const *names, int *out);
 
 /* Report an invalid value (VIREO_ERR_XML_ERROR) naming node and line. */
