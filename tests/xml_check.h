@@ -12,6 +12,8 @@
 #include <glib.h>
 
 #include "check.h"
+#include <glib/gstdio.h>
+
 #include "util/error.h"
 
 #define XML_SCHEMA_DIR "/usr/share/libvirt/schemas/"
@@ -61,6 +63,33 @@ static inline void xml_check_schema(GPtrArray *files, const char *rng)
 /* Parse xml (the input named name) and free what came out: true when it
  * was refused, with the thread's error set. */
 typedef bool (*xml_refuses_fn)(const char *xml, const char *name);
+
+/* Check one corpus input dir/name, writing what it formats into tmp
+ * (VIREO_REGENERATE=1: rewrite the expected file); the written path
+ * (caller frees) for the schema check, or NULL. */
+typedef char *(*xml_check_one_fn)(const char *dir, const char *name, const char *tmp, bool regen);
+
+/* Every input of names through check_one, then one schema run over what
+ * they wrote; the temporary files go with tmp_template's folder. */
+static inline void xml_check_corpus(const char *dir, GPtrArray *names, const char *tmp_template,
+                                    xml_check_one_fn check_one, const char *rng)
+{
+    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *tmp = g_dir_make_tmp(tmp_template, NULL);
+    bool regen = g_strcmp0(g_getenv("VIREO_REGENERATE"), "1") == 0;
+
+    for (guint i = 0; i < names->len; i++) {
+        char *w = check_one(dir, names->pdata[i], tmp, regen);
+
+        if (w)
+            g_ptr_array_add(written, w);
+    }
+    if (written->len)
+        xml_check_schema(written, rng);
+    for (guint i = 0; i < written->len; i++)
+        g_unlink(written->pdata[i]);
+    g_rmdir(tmp);
+}
 
 /* dir/NAME.xml must be refused by refuses with the code and message
  * substring dir/NAME.err holds ("CODE substring"), from error domain. */

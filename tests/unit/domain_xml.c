@@ -112,22 +112,9 @@ static void run_corpus(const char *top)
 {
     g_autofree char *dir = g_build_filename(top, "tests", "xml", "domain", NULL);
     g_autoptr(GPtrArray) names = list_inputs(dir);
-    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *tmp = g_dir_make_tmp("vireo-domain-xml-XXXXXX", NULL);
-    bool regen = g_strcmp0(g_getenv("VIREO_REGENERATE"), "1") == 0;
 
     CHECK(names->len >= 40, "corpus has at least 40 domain XMLs (%u)", names->len);
-    for (guint i = 0; i < names->len; i++) {
-        char *w = check_one(dir, names->pdata[i], tmp, regen);
-
-        if (w)
-            g_ptr_array_add(written, w);
-    }
-    if (written->len)
-        xml_check_schema(written, "domain.rng");
-    for (guint i = 0; i < written->len; i++)
-        g_unlink(written->pdata[i]);
-    g_rmdir(tmp);
+    xml_check_corpus(dir, names, "vireo-domain-xml-XXXXXX", check_one, "domain.rng");
 }
 
 static bool domain_refuses(const char *xml, const char *name)

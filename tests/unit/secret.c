@@ -85,22 +85,9 @@ static char *check_one(const char *dir, const char *name, const char *tmp, bool 
 static void run_corpus(const char *dir)
 {
     g_autoptr(GPtrArray) names = list_inputs(dir, false);
-    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *tmp = g_dir_make_tmp("vireo-secret-xml-XXXXXX", NULL);
-    bool regen = g_strcmp0(g_getenv("VIREO_REGENERATE"), "1") == 0;
 
     CHECK(names->len >= 8, "corpus has at least 8 secret XMLs (%u)", names->len);
-    for (guint i = 0; i < names->len; i++) {
-        char *w = check_one(dir, names->pdata[i], tmp, regen);
-
-        if (w)
-            g_ptr_array_add(written, w);
-    }
-    if (written->len)
-        xml_check_schema(written, "secret.rng");
-    for (guint i = 0; i < written->len; i++)
-        g_unlink(written->pdata[i]);
-    g_rmdir(tmp);
+    xml_check_corpus(dir, names, "vireo-secret-xml-XXXXXX", check_one, "secret.rng");
 }
 
 static bool secret_refuses(const char *xml, const char *name)
