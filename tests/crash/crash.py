@@ -254,25 +254,30 @@ class Test:
         with self.lock:
             self.problems.setdefault(check, []).append("kill %d: %s" % (self.kill_no, msg))
 
-    def qemus(self):
-        """name -> [pid] of the live QEMUs whose command line names our root."""
-        found = {}
+    @staticmethod
+    def cmdlines():
+        """(pid, argv as bytes) of every process this test may read."""
         for p in os.listdir("/proc"):
             if not p.isdigit():
                 continue
             try:
                 with open("/proc/%s/cmdline" % p, "rb") as f:
-                    args = f.read().split(b"\0")
+                    yield int(p), f.read().split(b"\0")
             except OSError:
                 continue
+
+    def qemus(self):
+        """name -> [pid] of the live QEMUs whose command line names our root."""
+        found = {}
+        for p, args in self.cmdlines():
             if not args or b"qemu-system" not in args[0] or \
-                    not any(self.a.root.encode() in x for x in args) or self.zombie(int(p)):
+                    not any(self.a.root.encode() in x for x in args) or self.zombie(p):
                 continue
             name = None
             for i, x in enumerate(args[:-1]):
                 if x == b"-name":
                     name = args[i + 1].decode().split(",")[0].replace("guest=", "")
-            found.setdefault(name, []).append(int(p))
+            found.setdefault(name, []).append(p)
         return found
 
     def check_dom(self, conn, d):

@@ -245,18 +245,9 @@ class StorageWork:
         """qemu-img runs the killed daemon started: in a process group of
         their own, they go on.  Wait for them so the new daemon and the
         checks see the files they leave (libvirt's would go on too)."""
-        pids = []
-        for p in os.listdir("/proc"):
-            if not p.isdigit():
-                continue
-            try:
-                with open("/proc/%s/cmdline" % p, "rb") as f:
-                    args = f.read().split(b"\0")
-            except OSError:
-                continue
-            if args and args[0].endswith(b"qemu-img") and \
-                    any(u[0].folder.encode() in a for a in args for u in self.units):
-                pids.append(int(p))
+        pids = [p for p, args in self.test.cmdlines()
+                if args and args[0].endswith(b"qemu-img") and
+                any(u[0].folder.encode() in a for a in args for u in self.units)]
         self.test.counts["tools outliving the kill"] += len(pids)
         deadline = time.time() + 30
         while any(os.path.exists("/proc/%d" % p) and not self.test.zombie(p) for p in pids):
