@@ -11,7 +11,8 @@ libvirt-clients libvirt0 python3-libvirt virtinst
 libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
 libiscsi-dev tgt parted
 clang libclang-rt-dev
-nfs-common lvm2"
+nfs-common lvm2
+libnl-route-3-dev libnftables-dev nftables dnsmasq-base iproute2"
 
 missing=""
 for p in $pkgs; do

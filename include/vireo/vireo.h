@@ -46,6 +46,9 @@ typedef struct vireo_domain vireo_domain;
 typedef struct vireo_storage_pool vireo_storage_pool;
 typedef struct vireo_storage_vol vireo_storage_vol;
 typedef struct vireo_secret vireo_secret;
+typedef struct vireo_network vireo_network;
+typedef struct vireo_nwfilter vireo_nwfilter;
+typedef struct vireo_interface vireo_interface;
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -74,15 +77,23 @@ enum {
     VIREO_ERR_PARSE_FAILED = 32,
     VIREO_ERR_WRITE_FAILED = 34,
     VIREO_ERR_XML_DETAIL = 35,
+    VIREO_ERR_INVALID_NETWORK = 36,
+    VIREO_ERR_NETWORK_EXIST = 37,
     VIREO_ERR_SYSTEM_ERROR = 38,
     VIREO_ERR_RPC = 39,
     VIREO_ERR_NO_DOMAIN = 42,
+    VIREO_ERR_NO_NETWORK = 43,
     VIREO_ERR_INVALID_MAC = 44,
     VIREO_ERR_INVALID_STORAGE_POOL = 46,
     VIREO_ERR_INVALID_STORAGE_VOL = 47,
     VIREO_ERR_NO_STORAGE_POOL = 49,
     VIREO_ERR_NO_STORAGE_VOL = 50,
     VIREO_ERR_OPERATION_INVALID = 55,
+    VIREO_ERR_NO_INTERFACE = 57,
+    VIREO_ERR_INVALID_INTERFACE = 58,
+    VIREO_ERR_INVALID_NWFILTER = 61,
+    VIREO_ERR_NO_NWFILTER = 62,
+    VIREO_ERR_BUILD_FIREWALL = 63,
     VIREO_ERR_INVALID_SECRET = 65,
     VIREO_ERR_NO_SECRET = 66,
     VIREO_ERR_CONFIG_UNSUPPORTED = 67,
@@ -115,7 +126,9 @@ enum {
     VIREO_FROM_STORAGE = 18,
     VIREO_FROM_NETWORK = 19,
     VIREO_FROM_DOMAIN = 20,
+    VIREO_FROM_INTERFACE = 26,
     VIREO_FROM_SECRET = 30,
+    VIREO_FROM_NWFILTER = 33,
     VIREO_FROM_CAPABILITIES = 44,
     VIREO_FROM_URI = 45,
 };
@@ -625,6 +638,8 @@ int vireo_event_run_once(int timeout_ms);
 
 /* Storage pools, volumes and secrets */
 #include "vireo/vireo-storage.h"
+/* Networks, network filters, host interfaces */
+#include "vireo/vireo-network.h"
 
 #ifdef __cplusplus
 }

@@ -98,6 +98,9 @@ typedef struct domain_driver {
                        int *nparams, unsigned int flags);
     int (*interface_stats)(vireo_domain *dom, const char *device,
                            vireo_interface_stats *stats);
+    /* *ifaces: count interfaces (g_new; each freed by vireo_domain_interface_free) */
+    int (*interface_addresses)(vireo_domain *dom, vireo_domain_interface ***ifaces,
+                               unsigned int source, unsigned int flags);
     int (*get_all_stats)(vireo_conn *conn, vireo_domain **doms, unsigned int ndoms,
                          unsigned int stats, vireo_domain_stats_record ***records,
                          unsigned int flags);
@@ -197,14 +200,68 @@ typedef struct secret_driver {
     int (*event_deregister_any)(vireo_conn *conn, int callback_id);
 } secret_driver;
 
-/* A hypervisor driver: its name (for logs) and its tables.  storage and
- * secret are the node's (drivers/node.h), NULL when the driver has none. */
+/* Virtual networks (drivers/network).  Entries on a network find it
+ * again by UUID; a handle may outlive it (NO_NETWORK naming it). */
+typedef struct network_driver {
+    /* *nets: NULL-terminated, sorted by name (VIREO_LIST_NETWORKS_*) */
+    int (*list_all)(vireo_conn *conn, vireo_network ***nets, unsigned int flags);
+    vireo_network *(*lookup_by_name)(vireo_conn *conn, const char *name);
+    vireo_network *(*lookup_by_uuid)(vireo_conn *conn, const unsigned char *uuid);
+    vireo_network *(*define_xml)(vireo_conn *conn, const char *xml, unsigned int flags);
+    vireo_network *(*create_xml)(vireo_conn *conn, const char *xml, unsigned int flags);
+    int (*undefine)(vireo_network *net);
+    int (*create)(vireo_network *net);
+    int (*destroy)(vireo_network *net);
+    char *(*get_xml_desc)(vireo_network *net, unsigned int flags);
+    char *(*get_bridge_name)(vireo_network *net);
+    int (*get_autostart)(vireo_network *net, int *autostart);
+    int (*set_autostart)(vireo_network *net, int autostart);
+    int (*is_active)(vireo_network *net);
+    int (*is_persistent)(vireo_network *net);
+    int (*update)(vireo_network *net, unsigned int command, unsigned int section,
+                  int parent_index, const char *xml, unsigned int flags);
+    /* *leases: count leases (g_new; each freed by vireo_network_dhcp_lease_free) */
+    int (*get_dhcp_leases)(vireo_network *net, const char *mac,
+                           vireo_network_dhcp_lease ***leases, unsigned int flags);
+    /* net NULL: every network.  Returns a callback id. */
+    int (*event_register_any)(vireo_conn *conn, vireo_network *net, int event_id,
+                              void (*cb)(void), void *opaque, vireo_free_cb freecb);
+    int (*event_deregister_any)(vireo_conn *conn, int callback_id);
+} network_driver;
+
+/* Network filters (drivers/nwfilter). */
+typedef struct nwfilter_driver {
+    /* *filters: NULL-terminated, sorted by name */
+    int (*list_all)(vireo_conn *conn, vireo_nwfilter ***filters, unsigned int flags);
+    vireo_nwfilter *(*lookup_by_name)(vireo_conn *conn, const char *name);
+    vireo_nwfilter *(*lookup_by_uuid)(vireo_conn *conn, const unsigned char *uuid);
+    vireo_nwfilter *(*define_xml)(vireo_conn *conn, const char *xml, unsigned int flags);
+    int (*undefine)(vireo_nwfilter *filter);
+    char *(*get_xml_desc)(vireo_nwfilter *filter, unsigned int flags);
+} nwfilter_driver;
+
+/* The host's interfaces, read-only (drivers/interface). */
+typedef struct interface_driver {
+    /* *ifaces: NULL-terminated, sorted by name (VIREO_LIST_INTERFACES_*) */
+    int (*list_all)(vireo_conn *conn, vireo_interface ***ifaces, unsigned int flags);
+    vireo_interface *(*lookup_by_name)(vireo_conn *conn, const char *name);
+    vireo_interface *(*lookup_by_mac_string)(vireo_conn *conn, const char *mac);
+    char *(*get_xml_desc)(vireo_interface *iface, unsigned int flags);
+    int (*is_active)(vireo_interface *iface);
+} interface_driver;
+
+/* A hypervisor driver: its name (for logs) and its tables.  storage,
+ * secret, network and nwfilter are the node's (drivers/node.h), iface
+ * the host's; NULL when the driver has none. */
 typedef struct driver {
     const char *name;
     const conn_driver *conn;
     const domain_driver *domain;
     const storage_driver *storage;
     const secret_driver *secret;
+    const network_driver *network;
+    const nwfilter_driver *nwfilter;
+    const interface_driver *iface;
 } driver;
 
 #endif

@@ -181,3 +181,66 @@ int secret_handle_unref(vireo_secret *secret)
     g_free(secret);
     return 0;
 }
+
+/* Networks and network filters are named as pools are: a name and a UUID. */
+#define NAMED_HANDLE(kind, type)                                                              \
+    type *kind##_handle_new(vireo_conn *conn, const char *name,                              \
+                            const unsigned char uuid[VIREO_UUID_BUFLEN])                     \
+    {                                                                                         \
+        type *h = g_new0(type, 1);                                                            \
+                                                                                              \
+        h->refs = 1;                                                                          \
+        conn_handle_ref(conn);                                                                \
+        h->conn = conn;                                                                       \
+        h->name = g_strdup(name);                                                             \
+        memcpy(h->uuid, uuid, VIREO_UUID_BUFLEN);                                             \
+        return h;                                                                             \
+    }                                                                                         \
+    void kind##_handle_ref(type *h)                                                           \
+    {                                                                                         \
+        g_atomic_int_inc(&h->refs);                                                           \
+    }                                                                                         \
+    int kind##_handle_unref(type *h)                                                          \
+    {                                                                                         \
+        int old = g_atomic_int_add(&h->refs, -1);                                             \
+                                                                                              \
+        if (old > 1)                                                                          \
+            return old - 1;                                                                   \
+        conn_handle_unref(h->conn);                                                           \
+        g_free(h->name);                                                                      \
+        g_free(h);                                                                            \
+        return 0;                                                                             \
+    }
+
+NAMED_HANDLE(network, vireo_network)
+NAMED_HANDLE(nwfilter, vireo_nwfilter)
+
+vireo_interface *iface_handle_new(vireo_conn *conn, const char *name, const char *mac)
+{
+    vireo_interface *iface = g_new0(vireo_interface, 1);
+
+    iface->refs = 1;
+    conn_handle_ref(conn);
+    iface->conn = conn;
+    iface->name = g_strdup(name);
+    iface->mac = g_strdup(mac);
+    return iface;
+}
+
+void iface_handle_ref(vireo_interface *iface)
+{
+    g_atomic_int_inc(&iface->refs);
+}
+
+int iface_handle_unref(vireo_interface *iface)
+{
+    int old = g_atomic_int_add(&iface->refs, -1);
+
+    if (old > 1)
+        return old - 1;
+    conn_handle_unref(iface->conn);
+    g_free(iface->name);
+    g_free(iface->mac);
+    g_free(iface);
+    return 0;
+}

@@ -59,6 +59,27 @@ struct vireo_secret {
     char *usage_id;              /* owned; "" for usage none */
 };
 
+struct vireo_network {
+    gint refs;                   /* atomic */
+    vireo_conn *conn;            /* holds a reference */
+    char *name;                  /* owned */
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+};
+
+struct vireo_nwfilter {
+    gint refs;                   /* atomic */
+    vireo_conn *conn;            /* holds a reference */
+    char *name;                  /* owned */
+    unsigned char uuid[VIREO_UUID_BUFLEN];
+};
+
+struct vireo_interface {
+    gint refs;                   /* atomic */
+    vireo_conn *conn;            /* holds a reference */
+    char *name;                  /* owned */
+    char *mac;                   /* owned: "52:54:00:..." ("00:00:00:00:00:00" for lo) */
+};
+
 /* A new connection handle with one reference, not yet bound to a
  * driver.  Released with conn_handle_unref(). */
 vireo_conn *conn_handle_new(const char *uri, bool read_only);
@@ -94,5 +115,16 @@ vireo_secret *secret_handle_new(vireo_conn *conn, const unsigned char uuid[VIREO
                                 int usage_type, const char *usage_id);
 void secret_handle_ref(vireo_secret *secret);
 int secret_handle_unref(vireo_secret *secret);
+vireo_network *network_handle_new(vireo_conn *conn, const char *name,
+                                  const unsigned char uuid[VIREO_UUID_BUFLEN]);
+void network_handle_ref(vireo_network *net);
+int network_handle_unref(vireo_network *net);
+vireo_nwfilter *nwfilter_handle_new(vireo_conn *conn, const char *name,
+                                    const unsigned char uuid[VIREO_UUID_BUFLEN]);
+void nwfilter_handle_ref(vireo_nwfilter *filter);
+int nwfilter_handle_unref(vireo_nwfilter *filter);
+vireo_interface *iface_handle_new(vireo_conn *conn, const char *name, const char *mac);
+void iface_handle_ref(vireo_interface *iface);
+int iface_handle_unref(vireo_interface *iface);
 
 #endif

@@ -14,6 +14,9 @@
  *   config_base/storage/NAME.xml, storage/autostart/NAME.xml   pools
  *   run_base/storage/NAME.xml                                  active pools
  *   config_base/secrets/UUID.xml, UUID.bin, master.key          secrets
+ *   config_base/nwfilter/NAME.xml                               filters
+ *   config_base/qemu/networks/NAME.xml, .../autostart/NAME.xml  networks
+ *   run_base/network/NAME.xml, NAME.conf, NAME.pid, ...         active networks
  */
 #ifndef VIREO_DRIVERS_NODE_H
 #define VIREO_DRIVERS_NODE_H
@@ -22,6 +25,8 @@
 
 struct secret_store;
 struct storage_state;
+struct network_state;
+struct nwfilter_state;
 
 typedef struct node_state {
     int refs;                       /* guarded by the registry lock (node.c) */
@@ -29,6 +34,8 @@ typedef struct node_state {
     char *run_base;                 /* owned */
     struct secret_store *secrets;   /* owned (drivers/secret/secret_store.h) */
     struct storage_state *storage;  /* owned (drivers/storage/storage_state.h) */
+    struct nwfilter_state *nwfilters; /* owned (drivers/nwfilter/nwfilter_state.h) */
+    struct network_state *networks; /* owned (drivers/network/network_state.h) */
 } node_state;
 
 /* The node of these folders, made (folders, secrets, pools loaded,
