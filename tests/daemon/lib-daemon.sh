@@ -114,7 +114,10 @@ _daemon_start_vireod() {
         for line in "$@"; do echo "$line"; done >"$conf"
         args+=(-f "$conf")
     fi
-    "$VIREOD" "${args[@]}" >>"$DAEMON_LOG" 2>&1 </dev/null &
+    # DAEMON_NETNS (tests/network/lib-network.sh): vireod runs in that
+    # network namespace; `ip netns exec` execs, so $! is vireod's PID
+    ${DAEMON_NETNS:+ip netns exec "$DAEMON_NETNS"} \
+        "$VIREOD" "${args[@]}" >>"$DAEMON_LOG" 2>&1 </dev/null &
     DAEMON_PID=$!
 }
 
