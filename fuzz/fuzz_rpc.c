@@ -38,6 +38,17 @@
  * and download (see fuzz_tables_init); and the process
  * puts a small private tmpfs over FUZZ_NODE_ROOT (its own mount
  * namespace) so volume sizes, wipes and uploads stay bounded.
+ *
+ * Networks, network filters and host interfaces: the node's tables too,
+ * in a network namespace of the process's own (only lo in it), so host
+ * interface listing sees nothing of the host and nothing an input does
+ * reaches the host's network.  Starting a network (create, create_xml)
+ * is dropped: its bridge, rules and dnsmasq would outlive the input (the
+ * node forgets running networks, it does not stop them), so the next
+ * input would not start from the same state.  Every other network
+ * procedure (define, update of the definition, leases, autostart,
+ * events) and every filter procedure reaches its real handler.  Without
+ * the network namespace, these tables stay out (NO_SUPPORT).
  */
 #include "fuzz_common.h"   /* first: it sets _GNU_SOURCE */
 #include <errno.h>
@@ -51,7 +62,10 @@
 
 #include "conf/storage_pool.h"
 #include "daemon/daemon_priv.h"
+#include "drivers/interface/interface_driver.h"
+#include "drivers/network/network_state.h"
 #include "drivers/node.h"
+#include "drivers/nwfilter/nwfilter_state.h"
 #include "drivers/secret/secret_driver.h"
 #include "drivers/storage/storage_driver.h"
 #include "drivers/test/test_driver.h"
@@ -67,6 +81,19 @@ static daemon_server srv;
 static driver fuzz_driver;          /* the test driver's table with storage and secrets */
 static storage_driver fuzz_storage; /* storage_node_driver, guarded (fuzz_pool_allowed) */
 static bool fuzz_node_private;      /* FUZZ_NODE_ROOT is this process's tmpfs */
+static network_driver fuzz_network; /* network_node_driver without starts */
+static bool fuzz_net_private;       /* this process has a network namespace of its own */
+
+/* A network namespace of the process's own (lo, down). */
+static void fuzz_net_unshare(void)
+{
+    if (unshare(CLONE_NEWNET) < 0) {
+        fprintf(stderr, "fuzz_rpc: no private network namespace (%s): network, filter and "
+                "host interface procedures are not supported\n", g_strerror(errno));
+        return;
+    }
+    fuzz_net_private = true;
+}
 
 /* A small tmpfs over FUZZ_NODE_ROOT, seen by this process only. */
 static void fuzz_node_mount(void)
@@ -128,6 +155,14 @@ static void fuzz_tables_init(void)
     fuzz_driver = test_driver;
     fuzz_driver.storage = &fuzz_storage;
     fuzz_driver.secret = &secret_node_driver;
+    if (!fuzz_net_private)
+        return;
+    fuzz_network = network_node_driver;
+    fuzz_network.create = NULL;
+    fuzz_network.create_xml = NULL;
+    fuzz_driver.network = &fuzz_network;
+    fuzz_driver.nwfilter = &nwfilter_node_driver;
+    fuzz_driver.iface = &host_interface_driver;
 }
 
 static int fuzz_remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -172,8 +207,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     (void)argc;
     (void)argv;
-    /* first: threads made later (worker pools) share the namespace */
+    /* first: threads made later (worker pools) share the namespaces */
     fuzz_node_mount();
+    fuzz_net_unshare();
     fuzz_quiet();
     fuzz_tables_init();
     /* tools (qemu-img) end well before libFuzzer's -timeout=10 */

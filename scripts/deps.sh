@@ -12,7 +12,7 @@ libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
 libiscsi-dev tgt parted
 clang libclang-rt-dev
 nfs-common lvm2
-libnl-route-3-dev libnftables-dev nftables dnsmasq-base iproute2"
+libnl-route-3-dev libnftables-dev nftables dnsmasq-base iproute2 busybox isc-dhcp-client"
 
 missing=""
 for p in $pkgs; do

@@ -295,3 +295,32 @@ int vireo_domain_has_managed_save(vireo_domain *dom, unsigned int flags)
     API_DOMAIN_ENTRY(dom, has_managed_save, false, -1);
     return dom->conn->driver->domain->has_managed_save(dom, flags);
 }
+
+/* ---- guest interface addresses ---- */
+
+int vireo_domain_interface_addresses(vireo_domain *dom, vireo_domain_interface ***ifaces,
+                                     unsigned int source, unsigned int flags)
+{
+    /* asking the guest agent changes nothing, but libvirt keeps it from
+     * read-only connections */
+    API_DOMAIN_ENTRY(dom, interface_addresses,
+                     source == VIREO_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, -1);
+    if (!ifaces) {
+        api_invalid_arg(__func__, "ifaces");
+        return -1;
+    }
+    *ifaces = NULL;
+    return dom->conn->driver->domain->interface_addresses(dom, ifaces, source, flags);
+}
+
+void vireo_domain_interface_free(vireo_domain_interface *iface)
+{
+    if (!iface)
+        return;
+    for (unsigned int i = 0; i < iface->naddrs; i++)
+        g_free(iface->addrs[i].addr);
+    g_free(iface->addrs);
+    g_free(iface->name);
+    g_free(iface->hwaddr);
+    g_free(iface);
+}

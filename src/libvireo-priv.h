@@ -31,12 +31,18 @@ void api_invalid_arg(const char *func, const char *what);
 bool api_pool_ok(vireo_storage_pool *pool, const char *func);
 bool api_vol_ok(vireo_storage_vol *vol, const char *func);
 bool api_secret_ok(vireo_secret *secret, const char *func);
+/* The same for networks, network filters and host interfaces
+ * (INVALID_NETWORK, INVALID_NWFILTER, INVALID_INTERFACE). */
+bool api_network_ok(vireo_network *net, const char *func);
+bool api_nwfilter_ok(vireo_nwfilter *filter, const char *func);
+bool api_iface_ok(vireo_interface *iface, const char *func);
 
 /* The start of every public call that reaches a driver table: clear the
  * thread's error, check the handle (handle_ok, evaluated once), refuse
  * changes on a read-only connection and a missing entry in conn's table
- * (domain, storage, secret).  Returns fail from the calling function on
- * a failure.  conn is only evaluated once handle_ok held. */
+ * (domain, storage, secret, network, nwfilter, iface).  Returns fail
+ * from the calling function on a failure.  conn is only evaluated once
+ * handle_ok held. */
 #define API_TABLE_ENTRY(handle_ok, conn, table, entry, changes, fail)       \
     do {                                                                    \
         error_reset();                                                      \
@@ -65,6 +71,19 @@ bool api_secret_ok(vireo_secret *secret, const char *func);
     API_TABLE_ENTRY(api_secret_ok((sec), __func__), (sec)->conn, secret, entry, changes, fail)
 #define API_CONN_SECRET_ENTRY(conn, entry, changes, fail) \
     API_TABLE_ENTRY(api_conn_ok((conn), __func__), (conn), secret, entry, changes, fail)
+#define API_NETWORK_ENTRY(net, entry, changes, fail) \
+    API_TABLE_ENTRY(api_network_ok((net), __func__), (net)->conn, network, entry, changes, fail)
+#define API_CONN_NETWORK_ENTRY(conn, entry, changes, fail) \
+    API_TABLE_ENTRY(api_conn_ok((conn), __func__), (conn), network, entry, changes, fail)
+#define API_NWFILTER_ENTRY(filter, entry, changes, fail)                                    \
+    API_TABLE_ENTRY(api_nwfilter_ok((filter), __func__), (filter)->conn, nwfilter, entry, \
+                    changes, fail)
+#define API_CONN_NWFILTER_ENTRY(conn, entry, changes, fail) \
+    API_TABLE_ENTRY(api_conn_ok((conn), __func__), (conn), nwfilter, entry, changes, fail)
+#define API_IFACE_ENTRY(iface, entry, changes, fail) \
+    API_TABLE_ENTRY(api_iface_ok((iface), __func__), (iface)->conn, iface, entry, changes, fail)
+#define API_CONN_IFACE_ENTRY(conn, entry, changes, fail) \
+    API_TABLE_ENTRY(api_conn_ok((conn), __func__), (conn), iface, entry, changes, fail)
 
 /* The same for calls on a connection's conn table. */
 #define API_CONN_ENTRY(conn, entry, fail)                                   \

@@ -78,6 +78,30 @@ bool api_secret_ok(vireo_secret *secret, const char *func)
     return false;
 }
 
+bool api_network_ok(vireo_network *net, const char *func)
+{
+    if (net && g_atomic_int_get(&net->refs) > 0 && net->conn && net->conn->driver)
+        return true;
+    api_error(VIREO_FROM_NETWORK, VIREO_ERR_INVALID_NETWORK, func);
+    return false;
+}
+
+bool api_nwfilter_ok(vireo_nwfilter *filter, const char *func)
+{
+    if (filter && g_atomic_int_get(&filter->refs) > 0 && filter->conn && filter->conn->driver)
+        return true;
+    api_error(VIREO_FROM_NWFILTER, VIREO_ERR_INVALID_NWFILTER, func);
+    return false;
+}
+
+bool api_iface_ok(vireo_interface *iface, const char *func)
+{
+    if (iface && g_atomic_int_get(&iface->refs) > 0 && iface->conn && iface->conn->driver)
+        return true;
+    api_error(VIREO_FROM_INTERFACE, VIREO_ERR_INVALID_INTERFACE, func);
+    return false;
+}
+
 bool api_writable(vireo_conn *conn, const char *func)
 {
     if (!conn->read_only)

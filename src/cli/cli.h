@@ -70,6 +70,9 @@ typedef struct cli_cmd {
 #define CLI_GROUP_SECRET "Secret"
 #define CLI_GROUP_POOL "Storage Pool"
 #define CLI_GROUP_VOL "Storage Volume"
+#define CLI_GROUP_IFACE "Interface"
+#define CLI_GROUP_NWFILTER "Network Filter"
+#define CLI_GROUP_NET "Networking"
 
 /* Commands defined next to their handlers, each array ending with
  * { NULL }: cmd_save.c, cmd_live.c, cmd_stats.c, cmd_console.c. */
@@ -81,6 +84,16 @@ extern const cli_cmd cli_cmds_console[];
 extern const cli_cmd cli_cmds_pool[];
 extern const cli_cmd cli_cmds_vol[];
 extern const cli_cmd cli_cmds_secret[];
+/* cmd_net.c, cmd_net_list.c, cmd_net_update.c, cmd_net_event.c,
+ * cmd_nwfilter.c, cmd_iface.c, cmd_domif.c, cmd_domif_attach.c */
+extern const cli_cmd cli_cmds_net[];
+extern const cli_cmd cli_cmds_net_list[];
+extern const cli_cmd cli_cmds_net_update[];
+extern const cli_cmd cli_cmds_net_event[];
+extern const cli_cmd cli_cmds_nwfilter[];
+extern const cli_cmd cli_cmds_iface[];
+extern const cli_cmd cli_cmds_domif[];
+extern const cli_cmd cli_cmds_domif_attach[];
 
 /* --- cmd.c: the command table, the parser and the runner --- */
 const cli_cmd *cli_cmd_find(const char *name);
@@ -127,7 +140,7 @@ struct json_t;
 bool cli_json_print(struct json_t *doc);
 
 /* --- domain helpers (cmd_domain.c) --- */
-enum { CLI_BY_ID = 1, CLI_BY_UUID = 2, CLI_BY_NAME = 4, CLI_BY_ANY = 7 };
+enum { CLI_BY_ID = 1, CLI_BY_UUID = 2, CLI_BY_NAME = 4, CLI_BY_ANY = 7, CLI_BY_MAC = 8 };
 /* Look the domain up like virsh (id, then UUID, then name); prints
  * "failed to get domain 'X'" and the library's reason on failure. */
 vireo_domain *cli_domain_lookup(cli_ctl *ctl, const char *what, unsigned int by);
@@ -165,6 +178,19 @@ bool cmd_connect(cli_ctl *ctl, const cli_args *args);
 bool cmd_quit(cli_ctl *ctl, const cli_args *args);
 bool cmd_event(cli_ctl *ctl, const cli_args *args);
 
+/* --- cmd_event.c: waiting for events (event, net-event) --- */
+/* What one running event command counts; owned by the command's frame. */
+typedef struct cli_event_state {
+    int count;
+    bool timestamp;
+} cli_event_state;
+/* Print one event line (with --timestamp's prefix) and count it. */
+void cli_event_print(cli_event_state *st, const char *text);
+/* Wait for one event (any number with loop) until timeout_s (0: none) or
+ * ^C, then print virsh's trailer ("event loop timed out", "events
+ * received: N"). */
+void cli_event_wait_report(cli_event_state *st, bool loop, int timeout_s);
+
 /* --- storage helpers (cmd_pool.c, storage_util.c) --- */
 /* Look the pool up like virsh (UUID when it has a UUID's length, then
  * name); prints "failed to get pool 'X'" and the reason on failure. */
@@ -181,8 +207,27 @@ double cli_pretty_capacity(unsigned long long bytes, const char **unit);
 bool cli_scaled_bytes(const char *text, unsigned long long *bytes);
 
 bool cmd_pool_list(cli_ctl *ctl, const cli_args *args);
+
+/* --- network helpers (cmd_net.c) --- */
+/* Look the network up like virsh (UUID when it has a UUID's length,
+ * then name); prints "failed to get network 'X'" and the reason. */
+vireo_network *cli_network_lookup(cli_ctl *ctl, const char *what, unsigned int by);
 bool cmd_vol_upload(cli_ctl *ctl, const cli_args *args);
 bool cmd_vol_download(cli_ctl *ctl, const cli_args *args);
+
+/* --- interface helpers (cmd_iface.c, cmd_domif.c) --- */
+/* Whether s is a MAC address as libvirt reads one (six ':'-separated
+ * groups of one or two hex digits); out (may be NULL) gets it in
+ * libvirt's form, lower case with two digits a group. */
+bool cli_mac_parse(const char *s, char out[18]);
+/* Print a *-dumpxml result: the XML as it is, or with xpath (may be
+ * NULL) the nodes it selects, re-indented, one a line, or with wrap
+ * inside one <nodes> element, as virsh 9.0 (cli_xml.c). */
+bool cli_print_xml(const char *xml, const char *xpath, bool wrap);
+/* The options cli_print_xml reads, as virsh lists them */
+#define CLI_XPATH_OPTS                                                               \
+    { "xpath", CLI_OPT_STRING, 0, "xpath expression to filter the XML document" }, \
+    { "wrap", CLI_OPT_BOOL, 0, "wrap xpath results in an common root element" }
 
 /* --- shell.c --- */
 /* Read commands from stdin: readline with history on a terminal, plain

@@ -3,7 +3,9 @@
  * way virsh does: "event 'lifecycle' for domain 'test': Stopped Destroyed".
  *
  * Callbacks run from the default GLib main context, which this command
- * iterates through vireo_event_run_once() while it waits.
+ * iterates through vireo_event_run_once() while it waits.  The waiting
+ * and printing (cli_event_wait_report, cli_event_print) serve net-event
+ * too (cmd_net_event.c).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -20,12 +22,6 @@ static void event_device_removed_cb(vireo_conn *conn, vireo_domain *dom, const c
 static const char *const event_names[] = { "lifecycle", "reboot", "device-removed" };
 static const int event_ids[] = { VIREO_DOMAIN_EVENT_ID_LIFECYCLE, VIREO_DOMAIN_EVENT_ID_REBOOT,
                                  VIREO_DOMAIN_EVENT_ID_DEVICE_REMOVED };
-
-/* What one running `event` command counts; owned by cmd_event's frame. */
-typedef struct event_state {
-    int count;
-    bool timestamp;
-} event_state;
 
 static volatile sig_atomic_t event_interrupted;
 
@@ -78,8 +74,8 @@ event_detail_string(int event, int detail)
     return table[event].names[detail];
 }
 
-static void
-event_print(event_state *st, const char *text)
+void
+cli_event_print(cli_event_state *st, const char *text)
 {
     if (st->timestamp) {
         g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -101,7 +97,7 @@ event_lifecycle_cb(vireo_conn *conn G_GNUC_UNUSED, vireo_domain *dom, int event,
                                             vireo_domain_get_name(dom),
                                             event_type_string(event),
                                             event_detail_string(event, detail));
-    event_print(opaque, text);
+    cli_event_print(opaque, text);
 }
 
 static void
@@ -109,7 +105,7 @@ event_reboot_cb(vireo_conn *conn G_GNUC_UNUSED, vireo_domain *dom, void *opaque)
 {
     g_autofree char *text = g_strdup_printf("event 'reboot' for domain '%s'",
                                             vireo_domain_get_name(dom));
-    event_print(opaque, text);
+    cli_event_print(opaque, text);
 }
 
 static void
@@ -118,13 +114,13 @@ event_device_removed_cb(vireo_conn *conn G_GNUC_UNUSED, vireo_domain *dom, const
 {
     g_autofree char *text = g_strdup_printf("event 'device-removed' for domain '%s': %s",
                                             vireo_domain_get_name(dom), alias);
-    event_print(opaque, text);
+    cli_event_print(opaque, text);
 }
 
 /* Wait until one event (or any number with loop), the timeout, or ^C.
  * Returns whether it timed out. */
 static bool
-event_wait(event_state *st, bool loop, int timeout_s)
+event_wait(cli_event_state *st, bool loop, int timeout_s)
 {
     gint64 deadline = timeout_s > 0 ? g_get_monotonic_time() + (gint64)timeout_s * G_USEC_PER_SEC
                                     : 0;
@@ -150,8 +146,19 @@ event_wait(event_state *st, bool loop, int timeout_s)
     return timed_out;
 }
 
+void
+cli_event_wait_report(cli_event_state *st, bool loop, int timeout_s)
+{
+    if (event_wait(st, loop, timeout_s))
+        printf("event loop timed out\n");
+    else if (event_interrupted)
+        printf("event loop interrupted\n");
+    printf("events received: %d\n", st->count);
+}
+
 static bool
-event_register(cli_ctl *ctl, vireo_domain *dom, const char *which, event_state *st, int *ids)
+event_register(cli_ctl *ctl, vireo_domain *dom, const char *which, cli_event_state *st,
+               int *ids)
 {
     for (int i = 0; i < (int)G_N_ELEMENTS(event_names); i++) {
         void (*cb)(void) = i == 0   ? (void (*)(void))event_lifecycle_cb
@@ -194,7 +201,7 @@ cmd_event(cli_ctl *ctl, const cli_args *args)
 {
     const char *which = cli_arg_str(args, "event");
     const char *domname = cli_arg_str(args, "domain");
-    event_state st = { 0, cli_arg_bool(args, "timestamp") };
+    cli_event_state st = { 0, cli_arg_bool(args, "timestamp") };
     vireo_domain *dom = NULL;
     int ids[G_N_ELEMENTS(event_names)];
     int timeout = 0;
@@ -214,13 +221,8 @@ cmd_event(cli_ctl *ctl, const cli_args *args)
     if (domname && !(dom = cli_domain_lookup(ctl, domname, CLI_BY_ANY)))
         return false;
     ok = event_register(ctl, dom, which, &st, ids);
-    if (ok) {
-        if (event_wait(&st, cli_arg_bool(args, "loop"), timeout))
-            printf("event loop timed out\n");
-        else if (event_interrupted)
-            printf("event loop interrupted\n");
-        printf("events received: %d\n", st.count);
-    }
+    if (ok)
+        cli_event_wait_report(&st, cli_arg_bool(args, "loop"), timeout);
     for (gsize i = 0; i < G_N_ELEMENTS(event_names); i++) {
         if (ids[i] >= 0)
             vireo_conn_domain_event_deregister_any(ctl->conn, ids[i]);

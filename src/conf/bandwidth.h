@@ -23,6 +23,10 @@ typedef struct vireo_bandwidth {
 /* The <bandwidth> child of node, or *out NULL when there is none.
  * Errors name the element and line (XML_ERROR).  0 / -1. */
 int bandwidth_parse(xml_doc *d, xmlNode *node, vireo_bandwidth **out);
+/* The same, refusing floor='' when allow_floor is false (CONFIG_UNSUPPORTED,
+ * as libvirt: only a guest <interface type='network'> may have a floor;
+ * bandwidth_parse allows it). */
+int bandwidth_parse_floor(xml_doc *d, xmlNode *node, bool allow_floor, vireo_bandwidth **out);
 /* Append <bandwidth> at indent (spaces) to buf; nothing when bw is NULL */
 void bandwidth_format(GString *buf, const vireo_bandwidth *bw, int indent);
 vireo_bandwidth *bandwidth_copy(const vireo_bandwidth *bw);

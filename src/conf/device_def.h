@@ -131,10 +131,13 @@ typedef struct device_interface {
     bool has_mac;
     char *source_network;   /* network='' */
     char *source_portgroup;
-    char *source_bridge;    /* bridge='' */
+    unsigned char portid[16]; /* network: the port's id (portid='', live only) */
+    bool has_portid;
+    char *source_bridge;    /* bridge=''; on type network the network's bridge (live only) */
     char *source_dev;       /* direct: dev='' mode='' */
     char *source_mode;
     char *target_dev;       /* <target dev=''/> (live) */
+    char *target_managed;   /* ethernet: <target managed='no'/>: the tap exists */
     char *model;            /* virtio, e1000, e1000e, rtl8139 */
     char *driver_name;      /* vhost, qemu */
     char *driver_queues;
@@ -143,6 +146,7 @@ typedef struct device_interface {
     char *driver_tx_queue_size;
     char *link_state;       /* up / down */
     unsigned int mtu;       /* <mtu size=''/>, 0 absent */
+    struct vireo_bandwidth *bandwidth; /* <bandwidth> (conf/bandwidth.h), NULL none */
     char *filterref;        /* <filterref filter=''/> */
     GPtrArray *filter_params;   /* device_param * */
     char *virtualport_type; /* <virtualport type=''> */
@@ -329,6 +333,9 @@ int devices_find_disk(const domain_devices *devs, const char *target);
 /* Index of the first interface matching net's MAC (and alias when net
  * has one), or -1. */
 int devices_find_interface(const domain_devices *devs, const device_interface *net);
+/* A host device name the host picks for a guest interface (vnet*,
+ * macvtap*, macvlan*): never the user's, live state only. */
+bool dev_interface_target_is_generated(const char *dev);
 /* One disk in libvirt's layout (caller g_free()s). */
 char *device_one_format_disk(const device_disk *disk, unsigned int flags);
 

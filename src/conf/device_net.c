@@ -3,14 +3,17 @@
  */
 #include <string.h>
 
+#include "conf/bandwidth.h"
 #include "conf/device_priv.h"
 #include "util/mac.h"
+#include "util/uuid.h"
 
 static const char *const net_types[] = { "network", "bridge", "user", "direct", "ethernet", NULL };
 static const char *const direct_modes[] = { "vepa", "private", "bridge", "passthrough", NULL };
 static const char *const driver_names[] = { "qemu", "vhost", NULL };
 static const char *const txmodes[] = { "iothread", "timer", NULL };
 static const char *const link_states[] = { "up", "down", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
 static const char *const vport_types[] = { "802.1Qbg", "802.1Qbh", "openvswitch", "midonet", NULL };
 
 static void param_free(gpointer p)
@@ -45,15 +48,46 @@ static int net_mac_parse(xml_doc *d, xmlNode *node, device_interface *net)
     return 0;
 }
 
+/* portid='' of a network interface: what the network driver calls the
+ * running interface's port; only a live definition has one. */
+static int net_portid_parse(xml_doc *d, xmlNode *s, device_interface *net)
+{
+    g_autofree char *portid = xml_attr(d, s, "portid");
+
+    if (!portid)
+        return 0;
+    if (uuid_parse(portid, net->portid) < 0) {
+        xml_report_invalid(d, s, "portid", portid);
+        return -1;
+    }
+    net->has_portid = true;
+    return 0;
+}
+
 static int net_source_parse(xml_doc *d, xmlNode *node, device_interface *net)
 {
     xmlNode *s = xml_child(d, node, "source");
 
-    if (!s)
+    if (!s) {
+        if (strcmp(net->type, "network") == 0) {
+            xml_report_missing(d, node, "<source network=''/>");
+            return -1;
+        }
         return 0;
+    }
     if (strcmp(net->type, "network") == 0) {
         net->source_network = xml_attr(d, s, "network");
         net->source_portgroup = xml_attr(d, s, "portgroup");
+        if (!net->source_network) {
+            xml_report_missing(d, s, "attribute 'network'");
+            return -1;
+        }
+        /* where the network put the interface: state of a run, written
+         * only in live XML (read always, as libvirt, so a live XML given
+         * back defines) */
+        net->source_bridge = xml_attr(d, s, "bridge");
+        if (net_portid_parse(d, s, net) < 0)
+            return -1;
     } else if (strcmp(net->type, "bridge") == 0) {
         net->source_bridge = xml_attr(d, s, "bridge");
     } else if (strcmp(net->type, "direct") == 0) {
@@ -134,9 +168,17 @@ static int net_parse_body(xml_doc *d, xmlNode *node, device_interface *net, unsi
     if (net_mac_parse(d, node, net) < 0 || net_source_parse(d, node, net) < 0 ||
         net_virtualport_parse(d, node, net) < 0)
         return -1;
-    if ((x = xml_child(d, node, "target")))
+    if ((x = xml_child(d, node, "target"))) {
         net->target_dev = xml_attr(d, x, "dev");
-    if (net_model_driver_parse(d, node, net) < 0)
+        if (xml_attr_choice(d, x, "managed", yes_no, &net->target_managed) < 0)
+            return -1;
+        /* a name the host picked last run is not the user's choice (libvirt) */
+        if (net->target_dev && !(flags & DOMAIN_PARSE_LIVE) &&
+            dev_interface_target_is_generated(net->target_dev))
+            g_clear_pointer(&net->target_dev, g_free);
+    }
+    if (net_model_driver_parse(d, node, net) < 0 ||
+        bandwidth_parse_floor(d, node, strcmp(net->type, "network") == 0, &net->bandwidth) < 0)
         return -1;
     if ((x = xml_child(d, node, "filterref"))) {
         net->filterref = xml_attr(d, x, "filter");
@@ -204,21 +246,29 @@ static void net_filterref_format(xml_buf *b, const device_interface *net)
     dev_elem_close(&e, b, "filterref");
 }
 
-/* A tap name the host picked (vnet0, macvtap0) is live state only. */
-static bool net_target_is_generated(const char *dev)
+bool dev_interface_target_is_generated(const char *dev)
 {
     return g_str_has_prefix(dev, "vnet") || g_str_has_prefix(dev, "macvtap") ||
            g_str_has_prefix(dev, "macvlan");
 }
 
-static void net_source_format(xml_buf *b, const device_interface *net)
+static void net_source_format(xml_buf *b, const device_interface *net, unsigned int flags)
 {
+    bool live = !(flags & VIREO_DOMAIN_XML_INACTIVE);
+    bool network = strcmp(net->type, "network") == 0;
     xml_buf at;
 
     xbuf_init(&at, 0);
     xbuf_attr(&at, "network", net->source_network);
     xbuf_attr(&at, "portgroup", net->source_portgroup);
-    xbuf_attr(&at, "bridge", net->source_bridge);
+    if (network && live && net->has_portid) {
+        char id[VIREO_UUID_STRING_BUFLEN];
+
+        uuid_format(net->portid, id);
+        xbuf_attr(&at, "portid", id);
+    }
+    if (!network || live)
+        xbuf_attr(&at, "bridge", net->source_bridge);
     xbuf_attr(&at, "dev", net->source_dev);
     xbuf_attr(&at, "mode", net->source_mode);
     xbuf_element(b, "source", &at, NULL);
@@ -238,11 +288,16 @@ void dev_interface_format(xml_buf *b, const device_interface *net, unsigned int 
         mac_format(net->mac, mac);
         xbuf_add(&e.kids, "<mac address='%s'/>\n", mac);
     }
-    net_source_format(&e.kids, net);
+    net_source_format(&e.kids, net, flags);
     net_virtualport_format(&e.kids, net);
+    xbuf_init(&at, 0);
     if (net->target_dev &&
-        !((flags & VIREO_DOMAIN_XML_INACTIVE) && net_target_is_generated(net->target_dev)))
-        xbuf_escape(&e.kids, "<target dev='%s'/>\n", net->target_dev);
+        !((flags & VIREO_DOMAIN_XML_INACTIVE) && dev_interface_target_is_generated(net->target_dev)))
+        xbuf_attr(&at, "dev", net->target_dev);
+    if (!xbuf_empty(&at))
+        xbuf_attr(&at, "managed", net->target_managed);
+    xbuf_element(&e.kids, "target", &at, NULL);
+    xbuf_clear(&at);
     xbuf_escape(&e.kids, "<model type='%s'/>\n", net->model);
     xbuf_init(&at, 0);
     xbuf_attr(&at, "name", net->driver_name);
@@ -253,6 +308,7 @@ void dev_interface_format(xml_buf *b, const device_interface *net, unsigned int 
     xbuf_element(&e.kids, "driver", &at, NULL);
     xbuf_clear(&at);
     net_filterref_format(&e.kids, net);
+    bandwidth_format(e.kids.str, net->bandwidth, e.kids.indent);
     xbuf_escape(&e.kids, "<link state='%s'/>\n", net->link_state);
     if (net->mtu)
         xbuf_add(&e.kids, "<mtu size='%u'/>\n", net->mtu);
@@ -273,6 +329,8 @@ void dev_interface_free(gpointer p)
     g_free(net->source_dev);
     g_free(net->source_mode);
     g_free(net->target_dev);
+    g_free(net->target_managed);
+    bandwidth_free(net->bandwidth);
     g_free(net->model);
     g_free(net->driver_name);
     g_free(net->driver_queues);

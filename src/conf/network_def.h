@@ -34,6 +34,7 @@ typedef struct network_dhcp_range {
     char *end;
     unsigned long long lease_seconds;  /* <lease expiry='' unit=''/>, 0 none */
     bool lease_infinite;               /* expiry='0' */
+    int lease_unit;                    /* as written: 0 seconds, 1 minutes, 2 hours */
 } network_dhcp_range;
 
 typedef struct network_dhcp_host {
@@ -41,13 +42,18 @@ typedef struct network_dhcp_host {
     char *id;                     /* IPv6 hosts (DUID) */
     char *name;
     char *ip;
+    unsigned long long lease_seconds;  /* as in network_dhcp_range */
+    bool lease_infinite;
+    int lease_unit;
 } network_dhcp_host;
 
 typedef struct network_ip {
     int family;                   /* AF_INET or AF_INET6 */
     char *address;                /* the host's address on the bridge */
-    unsigned int prefix;          /* from prefix='' or netmask='' */
+    unsigned int prefix;          /* from prefix='' or netmask='', else the natural one */
     char *netmask;                /* as written, NULL when prefix='' was */
+    bool has_prefix;              /* prefix='' (> 0) was written: formatted back */
+    bool has_family;              /* family='' was written: formatted back */
     char *localptr;               /* localPtr='yes' */
     bool has_dhcp;                /* a <dhcp> element */
     GPtrArray *ranges;            /* network_dhcp_range* */
@@ -91,6 +97,7 @@ typedef struct network_portgroup {
     char *name;
     bool is_default;
     vireo_bandwidth *bandwidth;   /* NULL none */
+    int trust_guest_rx_filters;   /* -1 unset */
 } network_portgroup;
 
 typedef struct network_def {
@@ -105,6 +112,7 @@ typedef struct network_def {
     char *nat_addr_start, *nat_addr_end;   /* <nat><address start end/> */
     unsigned int nat_port_start, nat_port_end;
     int nat_ipv6;                 /* <nat ipv6='yes'>: -1 unset */
+    bool forward_managed;         /* hostdev: <forward managed='yes'> */
 
     char *bridge;                 /* <bridge name=''>; filled in at define when absent */
     int stp;                      /* -1 unset (on), 0 off, 1 on */
@@ -123,10 +131,13 @@ typedef struct network_def {
     vireo_bandwidth *bandwidth;   /* NULL none */
 } network_def;
 
-/* Parse one <network> document.  Errors are libvirt's: XML_ERROR naming
- * the element and line; a DHCP range outside its <ip>'s subnet, a host
- * address outside it, two <ip> of one family with DHCP: the messages
- * name the network.  NULL with the error set. */
+/* Parse one <network> document.  The uuid stays all zero, and bridge and
+ * mac NULL, when the XML has none: the network driver fills them at
+ * define; network_def_format writes what is there.  Errors are libvirt's
+ * codes and texts (XML_ERROR, CONFIG_UNSUPPORTED, and INTERNAL_ERROR for a
+ * DHCP range outside its <ip>'s subnet, as libvirt), each naming the
+ * network: a host address outside the subnet, two <ip> of one family with
+ * DHCP, what the forward mode does not allow.  NULL with the error set. */
 network_def *network_def_parse(const char *xml);
 /* The XML libvirt writes for def (2-space indent, libvirt's order). */
 char *network_def_format(const network_def *def);
@@ -150,7 +161,8 @@ int network_def_update(network_def *def, unsigned int command, unsigned int sect
 bool network_ip_overlaps(const network_ip *a, const network_ip *b);
 /* addr (text) lies in ip's subnet */
 bool network_ip_contains(const network_ip *ip, const char *addr);
-/* The network address ("192.168.122.0") and prefix of ip (new string) */
+/* The network address of ip ("192.168.122.0"; its prefix is ip->prefix),
+ * a new string */
 char *network_ip_subnet(const network_ip *ip);
 
 #endif

@@ -44,6 +44,10 @@ int daemon_client_pool_event_deregister(daemon_client *c, int callback_id);
 int daemon_client_secret_event_register(daemon_client *c, int event_id, vireo_secret *secret,
                                         int *callback_id);
 int daemon_client_secret_event_deregister(daemon_client *c, int callback_id);
+/* And CONNECT_NETWORK_EVENT_{REGISTER,DEREGISTER}_ANY (issue 9). */
+int daemon_client_network_event_register(daemon_client *c, int event_id, vireo_network *net,
+                                         int *callback_id);
+int daemon_client_network_event_deregister(daemon_client *c, int callback_id);
 
 /* CONNECT_REGISTER_CLOSE_CALLBACK / UNREGISTER: whether the client wants
  * to hear when the connection closes under it. */

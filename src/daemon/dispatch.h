@@ -66,4 +66,25 @@ void dispatch_vol_put(vireo_storage_vol *vol, struct remote_nonnull_storage_vol 
 vireo_secret *dispatch_secret_get(vireo_conn *conn, const struct remote_nonnull_secret *s);
 void dispatch_secret_put(vireo_secret *secret, struct remote_nonnull_secret *s);
 
+/* ---- Added for networks, network filters and host interfaces (issue 9,
+ * API and wire helper) ----
+ * The same for networks (dispatch_network.c), network filters
+ * (dispatch_nwfilter.c) and host interfaces (dispatch_interface.c). */
+struct remote_nonnull_network;
+struct remote_nonnull_nwfilter;
+struct remote_nonnull_interface;
+vireo_network *dispatch_network_get(vireo_conn *conn, const struct remote_nonnull_network *n);
+void dispatch_network_put(vireo_network *net, struct remote_nonnull_network *n);
+vireo_nwfilter *dispatch_nwfilter_get(vireo_conn *conn, const struct remote_nonnull_nwfilter *f);
+void dispatch_nwfilter_put(vireo_nwfilter *filter, struct remote_nonnull_nwfilter *f);
+vireo_interface *dispatch_iface_get(vireo_conn *conn, const struct remote_nonnull_interface *i);
+void dispatch_iface_put(vireo_interface *iface, struct remote_nonnull_interface *i);
+
+/* The checks of the list procedures of every kind: a list_all entry's
+ * count n over what one reply carries (max) is an RPC error naming what
+ * ("networks"): n, or -1 with the error set; so is a legacy name list's
+ * maxnames outside 0..max: 0 or -1.  dispatch_network.c. */
+int dispatch_list_check(int n, int max, const char *what);
+int dispatch_maxnames_check(int maxnames, int max);
+
 #endif

@@ -1,5 +1,6 @@
 /*
- * events.c: domain, storage pool and secret events pushed to clients.
+ * events.c: domain, storage pool, secret and network events pushed to
+ * clients.
  *
  * A registration asks the client's connection for events (delivered on
  * the main loop, the GLib default context) and turns each into a MESSAGE
@@ -25,12 +26,14 @@ typedef enum events_kind {
     EVENTS_DOMAIN,
     EVENTS_POOL,
     EVENTS_SECRET,
+    EVENTS_NETWORK,
+    EVENTS_KINDS
 } events_kind;
 
 /* A value of the client's table: the driver's callback id and the kind. */
-#define EVENTS_SLOT(kind, driver_id) GINT_TO_POINTER((driver_id) * 4 + (int)(kind))
-#define EVENTS_SLOT_KIND(slot) ((events_kind)(GPOINTER_TO_INT(slot) % 4))
-#define EVENTS_SLOT_ID(slot) (GPOINTER_TO_INT(slot) / 4)
+#define EVENTS_SLOT(kind, driver_id) GINT_TO_POINTER((driver_id) * EVENTS_KINDS + (int)(kind))
+#define EVENTS_SLOT_KIND(slot) ((events_kind)(GPOINTER_TO_INT(slot) % EVENTS_KINDS))
+#define EVENTS_SLOT_ID(slot) (GPOINTER_TO_INT(slot) / EVENTS_KINDS)
 
 /* One registration.  Owned by the driver's registration (freed by its
  * free callback); holds a reference on the client. */
@@ -67,6 +70,12 @@ static void events_wire_secret(vireo_secret *secret, remote_nonnull_secret *s)
     memcpy(s->uuid, secret->uuid, VIREO_UUID_BUFLEN);
     s->usageType = secret->usage_type;
     s->usageID = secret->usage_id;
+}
+
+static void events_wire_network(vireo_network *net, remote_nonnull_network *n)
+{
+    n->name = net->name;
+    memcpy(n->uuid, net->uuid, VIREO_UUID_BUFLEN);
 }
 
 static void events_send(daemon_event *ev, int proc, xdrproc_t filter, void *msg)
@@ -180,11 +189,28 @@ static void events_on_secret_value_changed(vireo_conn *conn, vireo_secret *secre
                 (xdrproc_t)xdr_remote_secret_event_value_changed_msg, &msg);
 }
 
+static void events_on_network_lifecycle(vireo_conn *conn, vireo_network *net, int event,
+                                        int detail, void *opaque)
+{
+    daemon_event *ev = opaque;
+    remote_network_event_lifecycle_msg msg = {
+        .callbackID = ev->callback_id, .event = event, .detail = detail,
+    };
+
+    (void)conn;
+    events_wire_network(net, &msg.net);
+    log_debug("client %d: lifecycle event %d/%d of network '%s' (callback %d)", ev->client->id,
+              event, detail, net->name, ev->callback_id);
+    events_send(ev, REMOTE_PROC_NETWORK_EVENT_LIFECYCLE,
+                (xdrproc_t)xdr_remote_network_event_lifecycle_msg, &msg);
+}
+
+/* What each kind is called in messages */
+static const char *const events_what[] = { "domain", "storage pool", "secret", "network" };
+
 /* The callback that forwards event_id of kind, or NULL (NO_SUPPORT set). */
 static void (*events_forwarder(events_kind kind, int event_id))(void)
 {
-    static const char *const what[] = { "domain", "storage pool", "secret" };
-
     switch (kind) {
     case EVENTS_DOMAIN:
         if (event_id == VIREO_DOMAIN_EVENT_ID_LIFECYCLE)
@@ -206,12 +232,18 @@ static void (*events_forwarder(events_kind kind, int event_id))(void)
         if (event_id == VIREO_SECRET_EVENT_ID_VALUE_CHANGED)
             return (void (*)(void))events_on_secret_value_changed;
         break;
+    case EVENTS_NETWORK:
+        if (event_id == VIREO_NETWORK_EVENT_ID_LIFECYCLE)
+            return (void (*)(void))events_on_network_lifecycle;
+        break;
+    case EVENTS_KINDS:
+        break;
     }
     if (kind == EVENTS_DOMAIN)
         error_report(VIREO_FROM_REMOTE, VIREO_ERR_NO_SUPPORT, "domain event %d", event_id);
-    else /* libvirt's code and words for pools and secrets */
+    else /* libvirt's code and words for pools, secrets and networks */
         error_report(VIREO_FROM_REMOTE, VIREO_ERR_INTERNAL_ERROR, "unsupported %s event ID %d",
-                     what[kind], event_id);
+                     events_what[kind], event_id);
     return NULL;
 }
 
@@ -229,7 +261,11 @@ static int events_driver_register(vireo_conn *conn, events_kind kind, void *obj,
     case EVENTS_SECRET:
         return vireo_conn_secret_event_register_any(conn, obj, event_id, cb, ev,
                                                     daemon_event_free);
+    case EVENTS_NETWORK:
+        return vireo_conn_network_event_register_any(conn, obj, event_id, cb, ev,
+                                                     daemon_event_free);
     case EVENTS_DOMAIN:
+    case EVENTS_KINDS:
         break;
     }
     return vireo_conn_domain_event_register_any(conn, obj, event_id, cb, ev, daemon_event_free);
@@ -242,7 +278,10 @@ static int events_driver_deregister(vireo_conn *conn, gpointer slot)
         return vireo_conn_storage_pool_event_deregister_any(conn, EVENTS_SLOT_ID(slot));
     case EVENTS_SECRET:
         return vireo_conn_secret_event_deregister_any(conn, EVENTS_SLOT_ID(slot));
+    case EVENTS_NETWORK:
+        return vireo_conn_network_event_deregister_any(conn, EVENTS_SLOT_ID(slot));
     case EVENTS_DOMAIN:
+    case EVENTS_KINDS:
         break;
     }
     return vireo_conn_domain_event_deregister_any(conn, EVENTS_SLOT_ID(slot));
@@ -291,7 +330,6 @@ static int events_client_register(daemon_client *c, events_kind kind, int event_
 /* Remove the client's registration callback_id if it is of kind. */
 static int events_client_deregister(daemon_client *c, events_kind kind, int callback_id)
 {
-    static const char *const what[] = { "domain", "storage pool", "secret" };
     vireo_conn *conn = daemon_client_conn(c);
     gpointer slot;
     bool found;
@@ -303,10 +341,10 @@ static int events_client_deregister(daemon_client *c, events_kind kind, int call
         g_hash_table_remove(c->events, GINT_TO_POINTER(callback_id));
     g_mutex_unlock(&c->lock);
     if (!found || !conn) {
-        /* libvirt answers INTERNAL_ERROR for pools and secrets */
+        /* libvirt answers INTERNAL_ERROR for pools, secrets and networks */
         error_report(VIREO_FROM_REMOTE,
                      kind == EVENTS_DOMAIN ? VIREO_ERR_INVALID_ARG : VIREO_ERR_INTERNAL_ERROR,
-                     "%s event callback %d not registered", what[kind], callback_id);
+                     "%s event callback %d not registered", events_what[kind], callback_id);
         return -1;
     }
     return events_driver_deregister(conn, slot);
@@ -343,6 +381,17 @@ int daemon_client_secret_event_register(daemon_client *c, int event_id, vireo_se
 int daemon_client_secret_event_deregister(daemon_client *c, int callback_id)
 {
     return events_client_deregister(c, EVENTS_SECRET, callback_id);
+}
+
+int daemon_client_network_event_register(daemon_client *c, int event_id, vireo_network *net,
+                                         int *callback_id)
+{
+    return events_client_register(c, EVENTS_NETWORK, event_id, net, callback_id);
+}
+
+int daemon_client_network_event_deregister(daemon_client *c, int callback_id)
+{
+    return events_client_deregister(c, EVENTS_NETWORK, callback_id);
 }
 
 void events_release(vireo_conn *conn, GHashTable *events)

@@ -1,5 +1,5 @@
 /*
- * event.c: event registrations (domains, storage pools, secrets) and
+ * event.c: event registrations (domains, storage pools, secrets, networks) and
  * their delivery.
  *
  * Registrations live in one list guarded by events_lock.  Emitting an
@@ -12,7 +12,7 @@
  * another, and the free callback runs when the last one goes after it
  * was removed (so deregistering from inside the callback is safe).
  *
- * The three kinds share the list and the ids (their event ids overlap:
+ * The kinds share the list and the ids (their event ids overlap:
  * each kind numbers its own from 0); an event reaches only registrations
  * of its own kind.
  */
@@ -21,11 +21,12 @@
 #include "drivers/event.h"
 #include "util/error.h"
 
-/* what a registration listens to: libvirt's three event families */
+/* what a registration listens to: libvirt's event families */
 typedef enum event_kind {
     EVENT_KIND_DOMAIN,
     EVENT_KIND_POOL,
     EVENT_KIND_SECRET,
+    EVENT_KIND_NETWORK,
 } event_kind;
 
 typedef struct event_reg {
@@ -104,6 +105,8 @@ static bool event_id_valid(event_kind kind, int event_id)
     case EVENT_KIND_SECRET:
         return event_id == VIREO_SECRET_EVENT_ID_LIFECYCLE ||
                event_id == VIREO_SECRET_EVENT_ID_VALUE_CHANGED;
+    case EVENT_KIND_NETWORK:
+        return event_id == VIREO_NETWORK_EVENT_ID_LIFECYCLE;
     }
     return false;
 }
@@ -117,7 +120,7 @@ static int event_register_kind(vireo_conn *conn, const void *source, event_kind 
     int id;
 
     if (!event_id_valid(kind, event_id)) {
-        static const char *const what[] = { "", "storage pool ", "secret " };
+        static const char *const what[] = { "", "storage pool ", "secret ", "network " };
 
         error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "unsupported %sevent ID %d",
                      what[kind], event_id);
@@ -165,6 +168,13 @@ int event_register_secret(vireo_conn *conn, const void *source, vireo_secret *se
                           int event_id, void (*cb)(void), void *opaque, vireo_free_cb freecb)
 {
     return event_register_kind(conn, source, EVENT_KIND_SECRET, secret ? secret->uuid : NULL,
+                               event_id, cb, opaque, freecb);
+}
+
+int event_register_network(vireo_conn *conn, const void *source, vireo_network *net,
+                           int event_id, void (*cb)(void), void *opaque, vireo_free_cb freecb)
+{
+    return event_register_kind(conn, source, EVENT_KIND_NETWORK, net ? net->uuid : NULL,
                                event_id, cb, opaque, freecb);
 }
 
@@ -277,6 +287,15 @@ static void event_call_secret(event_reg *reg, const event_msg *msg)
     secret_handle_unref(secret);
 }
 
+static void event_call_network(event_reg *reg, const event_msg *msg)
+{
+    vireo_network *net = network_handle_new(reg->conn, msg->name, msg->uuid);
+    vireo_network_event_lifecycle_cb cb = (vireo_network_event_lifecycle_cb)reg->cb;
+
+    cb(reg->conn, net, msg->event, msg->detail, reg->opaque);
+    network_handle_unref(net);
+}
+
 static void event_call(event_reg *reg, const event_msg *msg)
 {
     switch (msg->kind) {
@@ -288,6 +307,9 @@ static void event_call(event_reg *reg, const event_msg *msg)
         break;
     case EVENT_KIND_SECRET:
         event_call_secret(reg, msg);
+        break;
+    case EVENT_KIND_NETWORK:
+        event_call_network(reg, msg);
         break;
     }
 }
@@ -430,6 +452,16 @@ void event_emit_secret_value_changed(const void *source,
 {
     event_msg m = event_msg_make(EVENT_KIND_SECRET, VIREO_SECRET_EVENT_ID_VALUE_CHANGED, NULL, uuid,
                                  usage_type, 0, 0, usage_id ? usage_id : "");
+
+    event_emit(source, &m);
+}
+
+void event_emit_network_lifecycle(const void *source, const char *name,
+                                  const unsigned char uuid[VIREO_UUID_BUFLEN], int event,
+                                  int detail)
+{
+    event_msg m = event_msg_make(EVENT_KIND_NETWORK, VIREO_NETWORK_EVENT_ID_LIFECYCLE, name, uuid,
+                                 0, event, detail, NULL);
 
     event_emit(source, &m);
 }

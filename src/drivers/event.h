@@ -66,6 +66,14 @@ void event_emit_secret_value_changed(const void *source,
                                      const unsigned char uuid[VIREO_UUID_BUFLEN], int usage_type,
                                      const char *usage_id);
 
+/* Networks (source: the node_state): VIREO_NETWORK_EVENT_ID_LIFECYCLE
+ * (VIREO_NETWORK_EVENT_*), for one network or every one (NULL). */
+int event_register_network(vireo_conn *conn, const void *source, vireo_network *net,
+                           int event_id, void (*cb)(void), void *opaque, vireo_free_cb freecb);
+void event_emit_network_lifecycle(const void *source, const char *name,
+                                  const unsigned char uuid[VIREO_UUID_BUFLEN], int event,
+                                  int detail);
+
 /* Iterate the global default main context once, waiting at most
  * timeout_ms (-1: no limit). */
 void event_run_once(int timeout_ms);

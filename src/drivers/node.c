@@ -2,11 +2,14 @@
  * node.c: the registry of node states, one per root (see node.h).
  *
  * Secrets open before storage: pools and volumes may need a secret's
- * value (iSCSI CHAP, LUKS volumes) as soon as they start.
+ * value (iSCSI CHAP, LUKS volumes) as soon as they start.  Networks
+ * open (and autostart) before the hypervisor driver autostarts guests.
  */
 #include <stdbool.h>
 
 #include "drivers/node.h"
+#include "drivers/network/network_state.h"
+#include "drivers/nwfilter/nwfilter_state.h"
 #include "drivers/secret/secret_store.h"
 #include "drivers/storage/storage_state.h"
 
@@ -17,6 +20,10 @@ static void node_free(node_state *node)
 {
     if (node->storage)
         storage_state_close(node->storage);
+    if (node->networks)
+        network_state_close(node->networks);
+    if (node->nwfilters)
+        nwfilter_state_close(node->nwfilters);
     if (node->secrets)
         secret_store_close(node->secrets);
     g_free(node->config_base);
@@ -32,6 +39,12 @@ static node_state *node_new(const char *config_base, const char *run_base)
     node->run_base = g_strdup(run_base);
     node->secrets = secret_store_open(node);
     if (node->secrets)
+        node->nwfilters = nwfilter_state_open(node);   /* before networks: guests' filters */
+    /* networks before storage and guests: autostarted networks are up
+     * before an autostarted guest plugs into one */
+    if (node->nwfilters)
+        node->networks = network_state_open(node);
+    if (node->networks)
         node->storage = storage_state_open(node);
     if (!node->storage) {
         node_free(node);

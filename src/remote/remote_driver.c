@@ -291,4 +291,7 @@ const driver remote_driver = {
     .domain = &remote_domain_driver,
     .storage = &remote_storage_driver,
     .secret = &remote_secret_driver,
+    .network = &remote_network_driver,
+    .nwfilter = &remote_nwfilter_driver,
+    .iface = &remote_interface_driver,
 };

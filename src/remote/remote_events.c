@@ -1,6 +1,6 @@
 /*
  * remote_events.c: event registrations through the wire (domains,
- * storage pools, secrets).
+ * storage pools, secrets, networks).
  *
  * Each local registration is one server-side registration
  * (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, CONNECT_STORAGE_POOL_...,
@@ -25,6 +25,7 @@ static int remote_events_call_deregister(vireo_conn *conn, int proc, int remote_
     remote_connect_domain_event_callback_deregister_any_args dom = { .callbackID = remote_id };
     remote_connect_storage_pool_event_deregister_any_args pool = { .callbackID = remote_id };
     remote_connect_secret_event_deregister_any_args secret = { .callbackID = remote_id };
+    remote_connect_network_event_deregister_any_args net = { .callbackID = remote_id };
 
     if (proc == REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY)
         return remote_call(conn, proc,
@@ -34,6 +35,10 @@ static int remote_events_call_deregister(vireo_conn *conn, int proc, int remote_
         return remote_call(conn, proc,
                            (xdrproc_t)xdr_remote_connect_secret_event_deregister_any_args,
                            &secret, RPC_XDR_VOID, NULL);
+    if (proc == REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY)
+        return remote_call(conn, proc,
+                           (xdrproc_t)xdr_remote_connect_network_event_deregister_any_args, &net,
+                           RPC_XDR_VOID, NULL);
     return remote_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
                        (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args,
                        &dom, RPC_XDR_VOID, NULL);
@@ -148,6 +153,29 @@ int remote_proc_connect_secret_event_register_any(vireo_conn *conn, vireo_secret
         conn, reg, event_register_secret(conn, reg, secret, event_id, cb, opaque, freecb));
 }
 
+int remote_proc_connect_network_event_register_any(vireo_conn *conn, vireo_network *net,
+                                                   int event_id, void (*cb)(void), void *opaque,
+                                                   vireo_free_cb freecb)
+{
+    remote_connect_network_event_register_any_args args = { .eventID = event_id };
+    remote_connect_network_event_register_any_ret ret = { 0 };
+    remote_nonnull_network wire_net;
+    remote_event_reg *reg;
+
+    if (net) {
+        remote_network_to_wire(net, &wire_net);
+        args.net = &wire_net;
+    }
+    if (remote_call(conn, REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
+                    (xdrproc_t)xdr_remote_connect_network_event_register_any_args, &args,
+                    (xdrproc_t)xdr_remote_connect_network_event_register_any_ret, &ret) < 0)
+        return -1;
+    reg = remote_events_key_new(conn, ret.callbackID,
+                                REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY);
+    return remote_events_activate(
+        conn, reg, event_register_network(conn, reg, net, event_id, cb, opaque, freecb));
+}
+
 /* Called with rc->lock held: the active registration with local id. */
 static remote_event_reg *remote_events_find_locked(remote_conn *rc, int local_id)
 {
@@ -204,6 +232,12 @@ int remote_proc_connect_secret_event_deregister_any(vireo_conn *conn, int callba
 {
     return remote_events_deregister(conn, callback_id,
                                     REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY);
+}
+
+int remote_proc_connect_network_event_deregister_any(vireo_conn *conn, int callback_id)
+{
+    return remote_events_deregister(conn, callback_id,
+                                    REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY);
 }
 
 const void *remote_event_source(vireo_conn *conn, int callback_id)
@@ -336,4 +370,21 @@ int remote_event_storage_dispatch(vireo_conn *conn, int proc, const uint8_t *pkt
     default:
         return -1;
     }
+}
+
+int remote_event_network(vireo_conn *conn, const uint8_t *pkt, size_t len)
+{
+    remote_network_event_lifecycle_msg life;
+    const void *source;
+
+    memset(&life, 0, sizeof(life));
+    if (remote_events_decode(pkt, len, (xdrproc_t)xdr_remote_network_event_lifecycle_msg,
+                             &life) < 0)
+        return -1;
+    source = remote_event_source(conn, life.callbackID);
+    if (source)
+        event_emit_network_lifecycle(source, life.net.name, (const unsigned char *)life.net.uuid,
+                                     life.event, life.detail);
+    xdr_free((xdrproc_t)xdr_remote_network_event_lifecycle_msg, &life);
+    return 0;
 }

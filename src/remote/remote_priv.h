@@ -46,6 +46,9 @@ extern const conn_driver remote_conn_driver;
 extern const domain_driver remote_domain_driver;
 extern const storage_driver remote_storage_driver;
 extern const secret_driver remote_secret_driver;
+extern const network_driver remote_network_driver;
+extern const nwfilter_driver remote_nwfilter_driver;
+extern const interface_driver remote_interface_driver;
 
 /* ---- Added for storage and secrets (issue 8, rpc helper) ----
  * Handles for the pools, volumes and secrets the wire names (new
@@ -57,6 +60,20 @@ vireo_storage_vol *remote_vol_from_wire(vireo_conn *conn, const remote_nonnull_s
 void remote_vol_to_wire(vireo_storage_vol *vol, remote_nonnull_storage_vol *v);
 vireo_secret *remote_secret_from_wire(vireo_conn *conn, const remote_nonnull_secret *s);
 void remote_secret_to_wire(vireo_secret *secret, remote_nonnull_secret *s);
+
+/* ---- Added for networks, network filters and host interfaces (issue 9,
+ * API and wire helper) ----
+ * The same for networks, filters and host interfaces (remote_network.c,
+ * remote_nwfilter.c, remote_interface.c). */
+vireo_network *remote_network_from_wire(vireo_conn *conn, const remote_nonnull_network *n);
+void remote_network_to_wire(vireo_network *net, remote_nonnull_network *n);
+vireo_nwfilter *remote_nwfilter_from_wire(vireo_conn *conn, const remote_nonnull_nwfilter *f);
+void remote_nwfilter_to_wire(vireo_nwfilter *filter, remote_nonnull_nwfilter *f);
+vireo_interface *remote_iface_from_wire(vireo_conn *conn, const remote_nonnull_interface *i);
+void remote_iface_to_wire(vireo_interface *iface, remote_nonnull_interface *i);
+/* NETWORK_EVENT_LIFECYCLE (procedure 315), in remote_events.c: emitted as
+ * remote_event_storage_dispatch emits pool events. */
+int remote_event_network(vireo_conn *conn, const uint8_t *pkt, size_t len);
 
 /* Make the CALL proc (args encoded with args_filter) that opens a stream
  * on conn, and on success become st's producer (drivers/stream.h): what

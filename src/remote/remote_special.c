@@ -216,6 +216,8 @@ int remote_event_dispatch(vireo_conn *conn, const rpc_header *hdr, const uint8_t
     case REMOTE_PROC_SECRET_EVENT_LIFECYCLE:
     case REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED:
         return remote_event_storage_dispatch(conn, hdr->proc, pkt, len);
+    case REMOTE_PROC_NETWORK_EVENT_LIFECYCLE:
+        return remote_event_network(conn, pkt, len);
     default:
         /* legacy events (DOMAIN_EVENT_LIFECYCLE without a callback id)
          * are never asked for: vireo registers with callback ids only */

@@ -42,9 +42,10 @@ How a procedure maps to its driver entry (@driver: TABLE.ENTRY):
 
 Anything that does not fit is "@generate: none" (or server/client for
 one hand-written end): the server handler is dispatch_<proc> in
-src/daemon/ (dispatch_special.c, or dispatch_storage.c and
-dispatch_secret.c), the client stub remote_proc_<proc> in src/remote/
-(remote_special.c, remote_storage.c, remote_secret.c), both with the
+src/daemon/ (dispatch_special.c, or the object's own file:
+dispatch_storage.c, dispatch_secret.c, dispatch_network.c, ...), the
+client stub remote_proc_<proc> in src/remote/ (remote_special.c, or
+remote_storage.c, remote_secret.c, remote_network.c, ...), both with the
 prototypes this script writes into dispatch_gen.h / remote_gen.h.  A
 driver entry served by two procedures (DOMAIN_DESTROY and
 DOMAIN_DESTROY_FLAGS) takes its client from the one not marked @legacy.
@@ -79,7 +80,14 @@ KINDS = {
     'vireo_storage_pool *': _kind('pool', 'remote_nonnull_storage_pool'),
     'vireo_storage_vol *': _kind('vol', 'remote_nonnull_storage_vol'),
     'vireo_secret *': _kind('secret', 'remote_nonnull_secret'),
+    'vireo_network *': _kind('network', 'remote_nonnull_network'),
+    'vireo_nwfilter *': _kind('nwfilter', 'remote_nonnull_nwfilter'),
+    'vireo_interface *': _kind('iface', 'remote_nonnull_interface'),
 }
+
+# The member of `struct driver` (drivers/driver.h) holding a table,
+# where it is not the table's name: interface_driver is .iface.
+MEMBERS = {'interface': 'iface'}
 
 ACRONYMS = {'XML': 'XML', 'UUID': 'UUID', 'ID': 'ID', 'OS': 'OS', 'URI': 'URI'}
 SCALARS = {'int', 'unsigned int', 'hyper', 'unsigned hyper', 'char', 'unsigned char',
@@ -386,7 +394,7 @@ def server_get_objects(objs):
 
 def server_handler(m):
     p = m.proc
-    tbl = 'conn->driver->%s' % m.table
+    tbl = 'conn->driver->%s' % MEMBERS.get(m.table, m.table)
     objs = objects_of(m)
     lines = ['static int dispatch_%s(daemon_client *client, const rpc_header *hdr G_GNUC_UNUSED,'
              % p.lower,

@@ -4,6 +4,7 @@
 #ifndef VIREO_UTIL_CHILD_H
 #define VIREO_UTIL_CHILD_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /* posix_spawn argv (searched in PATH when argv[0] has no '/') in a new
@@ -13,5 +14,9 @@
  * reaps it), or -1 with errno set (the caller reports, naming what it
  * ran). */
 pid_t child_spawn(const char *const *argv, int out_fd, int err_fd);
+/* The same, and the child inherits fds[i] (the caller's, left open) as
+ * descriptor 3 + i: a command line names them by those numbers. */
+pid_t child_spawn_fds(const char *const *argv, int out_fd, int err_fd, const int *fds,
+                      size_t nfds);
 
 #endif

@@ -45,14 +45,18 @@ int netdev_add_address(const char *name, const char *addr, unsigned int prefix);
  * the lowest free).  queues fds are opened (IFF_MULTI_QUEUE when > 1),
  * IFF_VNET_HDR when vnet_hdr; the device is not persistent: it goes
  * when the last fd closes.  mac is the host side's address (libvirt
- * uses the guest's with the first byte 0xfe).  *ifname: the name. */
+ * uses the guest's with the first byte 0xfe).  *ifname: the name (new
+ * string).  The tap is left down: the caller attaches it, then brings
+ * it up.  The kernel resolves the template under its own lock, so
+ * callers racing for "vnet%d" get distinct devices. */
 int netdev_tap_create(const char *name, const unsigned char mac[6], bool vnet_hdr, int *fds,
                       size_t queues, char **ifname);
 
-/* A macvtap on link (mode "bridge", "vepa", "private", "passthrough")
- * named from template "macvtap%d", with the guest's mac; *fd is its
- * /dev/tapN opened read-write, *ifname its name.  Deleted with
- * netdev_delete. */
+/* A macvtap on link (mode "bridge", "vepa", "private", "passthrough";
+ * NULL: "vepa") named "macvtapN" (the lowest free N), with the guest's
+ * mac, up; *fd is its /dev/tapN opened read-write (the node is made
+ * from sysfs when /dev has none, as without udev), *ifname its name.
+ * Deleted with netdev_delete. */
 int netdev_macvtap_create(const char *link, const char *mode, const unsigned char mac[6],
                           int *fd, char **ifname);
 

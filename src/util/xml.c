@@ -484,6 +484,36 @@ void xbuf_escape(xml_buf *b, const char *fmt, const char *value)
     g_string_free(line, TRUE);
 }
 
+void xbuf_escape_exact(xml_buf *b, const char *fmt, const char *value, bool attr)
+{
+    g_autofree char *esc = NULL;
+    g_autofree char *head = NULL;
+    const char *at = strstr(fmt, "%s");
+    GString *s;
+
+    if (!value)
+        return;
+    g_assert(at);
+    esc = xml_escape(value);
+    s = g_string_sized_new(strlen(esc) + 8);
+    for (const char *p = esc; *p; p++) {
+        if (*p == '\r')
+            g_string_append(s, "&#13;");
+        else if (attr && *p == '\n')
+            g_string_append(s, "&#10;");
+        else if (attr && *p == '\t')
+            g_string_append(s, "&#9;");
+        else
+            g_string_append_c(s, *p);
+    }
+    /* as xbuf_escape: indent the format's line starts, the value verbatim */
+    head = g_strndup(fmt, (gsize)(at - fmt));
+    xbuf_put(b, head);
+    g_string_append(b->str, s->str);
+    xbuf_put(b, at + 2);
+    g_string_free(s, TRUE);
+}
+
 void xbuf_attr(xml_buf *attrs, const char *name, const char *value)
 {
     g_autofree char *esc = NULL;

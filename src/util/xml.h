@@ -109,6 +109,11 @@ void xbuf_add(xml_buf *b, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* fmt holds exactly one %s, filled with value escaped; nothing is
  * written when value is NULL. */
 void xbuf_escape(xml_buf *b, const char *fmt, const char *value);
+/* xbuf_escape for a value that must read back the same: attribute
+ * values (attr true) also get tabs and line breaks as character
+ * references, since a parser reads them back as spaces; text gets its
+ * carriage returns so, since a parser reads those back as newlines. */
+void xbuf_escape_exact(xml_buf *b, const char *fmt, const char *value, bool attr);
 /* Append " name='value'" (escaped) to an attribute buffer; skip NULL. */
 void xbuf_attr(xml_buf *attrs, const char *name, const char *value);
 void xbuf_attr_printf(xml_buf *attrs, const char *name, const char *fmt, ...) G_GNUC_PRINTF(3, 4);

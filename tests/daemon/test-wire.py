@@ -36,6 +36,13 @@ PROC_STORAGE_VOL_LOOKUP_BY_NAME = 95
 PROC_STORAGE_VOL_CREATE_XML_FROM = 125
 PROC_SECRET_SET_VALUE = 144
 PROC_SECRET_LOOKUP_BY_USAGE = 147
+PROC_INTERFACE_LOOKUP_BY_MAC_STRING = 129
+PROC_NETWORK_UPDATE = 291
+PROC_NETWORK_GET_DHCP_LEASES = 341
+PROC_DOMAIN_INTERFACE_ADDRESSES = 353
+VIR_ERR_NO_NETWORK = 43
+VIR_ERR_NO_INTERFACE = 57
+FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER = 16
 VIR_ERR_NO_STORAGE_POOL = 49
 VIR_ERR_NO_SECRET = 66
 REMOTE_SECRET_VALUE_MAX = 65536
@@ -210,6 +217,27 @@ def xdr_secret(usage_type, usage_id):
     return b"\x22" * 16 + struct.pack(">i", usage_type) + xdr_string(usage_id)
 
 
+def xdr_net(name):
+    return xdr_string(name) + b"\x33" * 16
+
+
+def xdr_dom(name, uuid_hex, dom_id):
+    return xdr_string(name) + bytes.fromhex(uuid_hex.replace("-", "")) + struct.pack(">i", dom_id)
+
+
+def case_feature_network_update_order(path):
+    # CONNECT_SUPPORTS_FEATURE(16): the daemon takes NETWORK_UPDATE's
+    # command and section in the struct's order, which libvirt's client
+    # then sends (it swaps them for a daemon that says 0)
+    c = opened(path)
+    c.send(call(PROC_SUPPORTS_FEATURE, 7, struct.pack(">i", FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER)))
+    r = c.recv_reply()
+    c.close()
+    if not isinstance(r, tuple) or r[0][5] != OK_ or len(r[1]) != 4:
+        return outcome(r)
+    return ("supported", struct.unpack(">i", r[1])[0])
+
+
 def xdr_opaque(data):
     return struct.pack(">I", len(data)) + data + b"\0" * (-len(data) % 4)
 
@@ -293,6 +321,20 @@ CASES = [
     ("SECRET_SET_VALUE over REMOTE_SECRET_VALUE_MAX",
      opened_call(PROC_SECRET_SET_VALUE, xdr_secret(0, "") +
                  xdr_opaque(b"x" * (REMOTE_SECRET_VALUE_MAX + 1)) + struct.pack(">I", 0))),
+    ("SUPPORTS_FEATURE(NETWORK_UPDATE_HAS_CORRECT_ORDER)", case_feature_network_update_order),
+    ("NETWORK_UPDATE in libvirt's layout",
+     opened_call(PROC_NETWORK_UPDATE, xdr_net("nonet") + struct.pack(">IIi", 3, 4, -1) +
+                 xdr_string("<host mac='52:54:00:00:00:01' ip='10.0.0.2'/>") +
+                 struct.pack(">I", 0))),
+    ("NETWORK_GET_DHCP_LEASES in libvirt's layout (a MAC given)",
+     opened_call(PROC_NETWORK_GET_DHCP_LEASES, xdr_net("nonet") +
+                 xdr_nullable_string("52:54:00:00:00:01") + struct.pack(">iI", 1, 0))),
+    ("INTERFACE_LOOKUP_BY_MAC_STRING in libvirt's layout",
+     opened_call(PROC_INTERFACE_LOOKUP_BY_MAC_STRING, xdr_string("52:54:00:00:00:99"))),
+    ("DOMAIN_INTERFACE_ADDRESSES in libvirt's layout",
+     opened_call(PROC_DOMAIN_INTERFACE_ADDRESSES,
+                 xdr_dom("test", "6695eb01-f6a4-8304-79aa-97f2502e193f", 1) +
+                 struct.pack(">II", 0, 0))),
     ("client sends a REPLY", case_reply_type),
     ("client disconnects mid-call", case_mid_call),
     ("50 calls in flight, then disconnect", case_many_then_close),
@@ -348,6 +390,22 @@ EXPECTED = {
     "CONNECT_LIST_ALL_STORAGE_POOLS without its flags": [
         err(7, VIR_ERR_RPC, PROC_LIST_ALL_STORAGE_POOLS)],
     "SECRET_SET_VALUE over REMOTE_SECRET_VALUE_MAX": [err(7, VIR_ERR_RPC, PROC_SECRET_SET_VALUE)],
+    "SUPPORTS_FEATURE(NETWORK_UPDATE_HAS_CORRECT_ORDER)": [("supported", 1)],
+    # vireod's test driver has no networks, filters or host interfaces
+    # (NO_SUPPORT); libvirtd's looks the object up and does not find it
+    "NETWORK_UPDATE in libvirt's layout": [
+        err(7, VIR_ERR_NO_SUPPORT, PROC_NETWORK_UPDATE),
+        err(7, VIR_ERR_NO_NETWORK, PROC_NETWORK_UPDATE)],
+    "NETWORK_GET_DHCP_LEASES in libvirt's layout (a MAC given)": [
+        err(7, VIR_ERR_NO_SUPPORT, PROC_NETWORK_GET_DHCP_LEASES),
+        err(7, VIR_ERR_NO_NETWORK, PROC_NETWORK_GET_DHCP_LEASES)],
+    "INTERFACE_LOOKUP_BY_MAC_STRING in libvirt's layout": [
+        err(7, VIR_ERR_NO_SUPPORT, PROC_INTERFACE_LOOKUP_BY_MAC_STRING),
+        err(7, VIR_ERR_NO_INTERFACE, PROC_INTERFACE_LOOKUP_BY_MAC_STRING)],
+    # libvirtd's test driver makes addresses up for its running domain
+    "DOMAIN_INTERFACE_ADDRESSES in libvirt's layout": [
+        err(7, VIR_ERR_NO_SUPPORT, PROC_DOMAIN_INTERFACE_ADDRESSES),
+        ("reply", REMOTE, 1, PROC_DOMAIN_INTERFACE_ADDRESSES, REPLY, 7, OK_)],
     # libvirtd logs "Unexpected message type" and ignores it; dropping the
     # client is fine too
     "client sends a REPLY": [("reply", REMOTE, 1, PROC_GET_HOSTNAME, REPLY, 8, OK_), DROPPED],

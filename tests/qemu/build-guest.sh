@@ -14,6 +14,10 @@
 #   "VIREO-GUEST: ready"          modules loaded, power button watched;
 #                                 a shell (prompt "guest# ") follows
 #   "VIREO-GUEST: powering off"   on the ACPI power button, then poweroff -f
+#   "VIREO-GUEST: lease IFACE ADDR"  with vireo.dhcp=1 on the kernel command
+#                                 line, each ethN asks DHCP (busybox udhcpc,
+#                                 in the background) and this says what it got
+#                                 (address, default route and resolv.conf set)
 # The shell answers whatever is typed: a console round trip is
 # `echo $((6*7))` (the answer "42" is not in the echoed input),
 # `cat /proc/partitions` lists block devices, `reboot -f` resets,
@@ -100,6 +104,34 @@ add_module() {
     cp "$f" "$stage/lib/modules/$n.ko"
 }
 
+# busybox udhcpc's hook ($1: deconfig, bound, renew, leasefail, nak;
+# the lease in $interface $ip $mask (prefix) $router $dns $domain)
+write_udhcpc_script() {
+    mkdir -p "$stage/usr/share/udhcpc"
+    cat >"$stage/usr/share/udhcpc/default.script" <<'EOF'
+#!/bin/sh
+case "$1" in
+deconfig)
+    ip -4 addr flush dev "$interface"
+    ip link set "$interface" up
+    ;;
+bound|renew)
+    if ! ip -4 addr show dev "$interface" | grep -q "inet $ip/"; then
+        ip -4 addr flush dev "$interface"
+        ip addr add "$ip/${mask:-24}" dev "$interface"
+    fi
+    [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"
+    : >/etc/resolv.conf
+    [ -n "$domain" ] && echo "search $domain" >>/etc/resolv.conf
+    for d in $dns; do echo "nameserver $d" >>/etc/resolv.conf; done
+    [ "$1" = bound ] && echo "VIREO-GUEST: lease $interface $ip" >/dev/console
+    ;;
+esac
+exit 0
+EOF
+    chmod 755 "$stage/usr/share/udhcpc/default.script"
+}
+
 write_init() {
     cat >"$stage/init" <<'EOF'
 #!/bin/sh
@@ -142,6 +174,14 @@ done
 ff=/sys/firmware/acpi/interrupts/ff_pwr_btn
 [ -r $ff ] && { watch_fixed $ff & buttons=$((buttons + 1)); }
 [ "$buttons" -gt 0 ] || echo "VIREO-GUEST: no power button found"
+ip link set lo up
+if grep -qw vireo.dhcp=1 /proc/cmdline; then
+    for n in /sys/class/net/eth*; do
+        [ -e "$n" ] || continue
+        ip link set "${n##*/}" up
+        udhcpc -b -i "${n##*/}" -t 30 -T 2 -s /usr/share/udhcpc/default.script >/dev/null 2>&1 &
+    done
+fi
 echo "VIREO-GUEST: ready"
 export PS1='guest# ' HOME=/root
 while :; do setsid cttyhack sh; done
@@ -178,6 +218,7 @@ build() {
     for a in $wanted_modules; do add_module "$a"; done
     echo "$order" | tr ' ' '\n' | sed '/^$/d' >"$stage/etc/modules"
     write_init
+    write_udhcpc_script
 
     (cd "$stage" && find . | sort | "$stage/bin/busybox" cpio -o -H newc -R 0:0 2>/dev/null) |
         gzip -9 >"$tmp/initramfs.cpio.gz" || die "cannot pack the initramfs"

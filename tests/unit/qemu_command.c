@@ -67,9 +67,22 @@ static GStrv build(const char *xml, const char *run_dir, bool kvm, const qemu_ca
         .start_paused = true,
     };
 
+    g_autofree qemu_command_net *nets = NULL;
+
     if (!def || domain_def_assign_addresses(def) < 0)
         return NULL;
     opts.kvm = kvm && def->virt == DOMAIN_VIRT_KVM;
+    /* the descriptors the driver would open: a tap for every interface
+     * but user, /dev/vhost-net too when the domain's name says vhost */
+    nets = g_new(qemu_command_net, def->devices.interfaces->len + 1);
+    for (guint i = 0; i < def->devices.interfaces->len; i++) {
+        const device_interface *n = def->devices.interfaces->pdata[i];
+        bool user = g_strcmp0(n->type, "user") == 0;
+
+        nets[i].tapfd = user ? -1 : 30 + 2 * (int)i;
+        nets[i].vhostfd = !user && strstr(def->name, "vhost") ? 31 + 2 * (int)i : -1;
+    }
+    opts.nets = nets;
     return qemu_command_build(def, caps, &opts);
 }
 

@@ -35,8 +35,8 @@ typedef struct network_port {
 
 /* Plug a guest interface (mac, owned by the domain named/uuid) into the
  * active network named network, portgroup NULL for the default one.
- * NULL with the error: NO_NETWORK "network 'X' not found",
- * OPERATION_INVALID "network 'X' is not active". */
+ * NULL with the error: NO_NETWORK "no network with matching name 'X'"
+ * (libvirt's text), OPERATION_INVALID "network 'X' is not active". */
 network_port *network_port_acquire(struct node_state *node, const char *network,
                                    const char *portgroup, const unsigned char mac[6],
                                    const char *dom_name, const unsigned char dom_uuid[16]);

@@ -14,6 +14,13 @@
 #include "conf/domain_def.h"
 #include "drivers/qemu/qemu_caps.h"
 
+/* The host side of one guest interface as QEMU sees it: descriptors it
+ * inherits, numbered in QEMU's process; -1 none. */
+typedef struct qemu_command_net {
+    int tapfd;                  /* tap or macvtap (every type but user) */
+    int vhostfd;                /* /dev/vhost-net: vhost=on */
+} qemu_command_net;
+
 /* Where the process's files go; all paths absolute. */
 typedef struct qemu_command_opts {
     const char *monitor_path;   /* QMP unix socket (QEMU listens, server=on,wait=off) */
@@ -22,6 +29,7 @@ typedef struct qemu_command_opts {
     bool kvm;                   /* accelerator: kvm when the domain asks and KVM works, else tcg */
     bool start_paused;          /* -S (always, for the driver: it sends cont itself) */
     const char *incoming;       /* -incoming (restore), or NULL */
+    const qemu_command_net *nets; /* one per interface, in def's order; NULL: none */
 } qemu_command_opts;
 
 /* argv (NULL-terminated, argv[0] = the emulator) for def.  The domain
@@ -42,8 +50,11 @@ int qemu_command_disk_media_json(const device_disk *d, unsigned int n, json_t **
                                  json_t **format);
 /* The disk's device id on the command line (libvirt's alias). */
 char *qemu_command_disk_alias(const device_disk *d);
-/* An interface: netdev_add's arguments (id netdev_id) and device_add's. */
+/* An interface: netdev_add's arguments (id netdev_id) and device_add's.
+ * tapfd, vhostfd: names of descriptors passed with getfd (NULL: none;
+ * every type but user needs a tap). */
 int qemu_command_net_json(const domain_def *def, const qemu_caps *caps, const device_interface *n,
-                          const char *id, const char *netdev_id, json_t **netdev, json_t **device);
+                          const char *id, const char *netdev_id, const char *tapfd,
+                          const char *vhostfd, json_t **netdev, json_t **device);
 
 #endif

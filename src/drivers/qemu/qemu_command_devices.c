@@ -1,6 +1,7 @@
 /*
  * qemu_command_devices.c: every device but controllers and disks on the
- * command line: network interfaces (user networking for now), serial
+ * command line: network interfaces (user networking, or a tap or macvtap
+ * the driver opened and QEMU inherits, see qemu_net.c), serial
  * ports, consoles and channels, input, VNC graphics, video, sound,
  * watchdog, balloon, rng and panic.  Ids are libvirt's aliases (net0,
  * serial0, console1, channel0, input0, video0, sound0, watchdog0,
@@ -34,20 +35,19 @@ static json_t *net_device_object(qcmd *q, const device_interface *n, const char 
     json_t *o;
 
     mac_format(n->mac, mac);
-    if (strcmp(n->type, "user") != 0) {
-        qcmd_unsupported("interface '%s' (%s): type '%s' is not supported yet "
-                         "(only type 'user' for now)", id, mac, n->type);
-        return NULL;
-    }
     if (!driver) {
         qcmd_unsupported("interface '%s' (%s): model '%s' is not supported on machine '%s'",
                          id, mac, n->model ? n->model : "default", q->machine->name);
         return NULL;
     }
-    if (g_strcmp0(n->link_state, "down") == 0 || n->filterref || n->virtualport_type ||
-        (n->driver_queues && strcmp(n->driver_queues, "1") != 0)) {
-        qcmd_unsupported("interface '%s' (%s): link state, filterref, virtualport and "
-                         "queues are not supported with user networking", id, mac);
+    if (n->virtualport_type || (n->driver_queues && strcmp(n->driver_queues, "1") != 0)) {
+        qcmd_unsupported("interface '%s' (%s): virtualport and multiple queues are not "
+                         "supported", id, mac);
+        return NULL;
+    }
+    if (strcmp(n->type, "user") == 0 && n->filterref) {
+        qcmd_unsupported("interface '%s' (%s): filterref is not supported with user "
+                         "networking", id, mac);
         return NULL;
     }
     o = json_pack("{s:s,s:s,s:s,s:s}", "driver", driver, "netdev", netdev, "id", id, "mac", mac);
@@ -65,29 +65,56 @@ static json_t *net_device_object(qcmd *q, const device_interface *n, const char 
     return o;
 }
 
+/* Every type but user reaches QEMU as a descriptor of a tap the driver
+ * opened: refuse one without it. */
+static int net_needs_tap(const device_interface *n, const char *id, bool have)
+{
+    if (strcmp(n->type, "user") == 0 || have)
+        return 0;
+    return qcmd_unsupported("interface '%s': type '%s' needs a tap opened by the driver",
+                            id, n->type);
+}
+
 static int net_one(qcmd *q, const device_interface *n, unsigned int idx)
 {
     g_autofree char *id = g_strdup_printf("net%u", idx);
     g_autofree char *netdev = g_strdup_printf("hostnet%u", idx);
-    json_t *o = net_device_object(q, n, id, netdev);
+    const qemu_command_net *fds = q->opts->nets ? &q->opts->nets[idx] : NULL;
+    json_t *o;
 
-    if (!o)
+    if (net_needs_tap(n, id, fds && fds->tapfd >= 0) < 0 ||
+        !(o = net_device_object(q, n, id, netdev)))
         return -1;
     qcmd_add(q, "-netdev");
-    qcmd_addf(q, "user,id=%s", netdev);
+    if (strcmp(n->type, "user") == 0)
+        qcmd_addf(q, "user,id=%s", netdev);
+    else if (fds->vhostfd >= 0)
+        qcmd_addf(q, "tap,fd=%d,vhost=on,vhostfd=%d,id=%s", fds->tapfd, fds->vhostfd, netdev);
+    else
+        qcmd_addf(q, "tap,fd=%d,id=%s", fds->tapfd, netdev);
     qcmd_add_json(q, "-device", o);
     return 0;
 }
 
 int qemu_command_net_json(const domain_def *def, const qemu_caps *caps, const device_interface *n,
-                          const char *id, const char *netdev_id, json_t **netdev, json_t **device)
+                          const char *id, const char *netdev_id, const char *tapfd,
+                          const char *vhostfd, json_t **netdev, json_t **device)
 {
     qcmd q;
 
     *netdev = *device = NULL;
-    if (qcmd_live_init(&q, def, caps) < 0 || !(*device = net_device_object(&q, n, id, netdev_id)))
+    if (qcmd_live_init(&q, def, caps) < 0 || net_needs_tap(n, id, tapfd != NULL) < 0 ||
+        !(*device = net_device_object(&q, n, id, netdev_id)))
         return -1;
-    *netdev = json_pack("{s:s,s:s}", "type", "user", "id", netdev_id);
+    if (strcmp(n->type, "user") == 0) {
+        *netdev = json_pack("{s:s,s:s}", "type", "user", "id", netdev_id);
+        return 0;
+    }
+    *netdev = json_pack("{s:s,s:s,s:s}", "type", "tap", "id", netdev_id, "fd", tapfd);
+    if (vhostfd) {
+        json_object_set_new(*netdev, "vhost", json_true());
+        json_object_set_new(*netdev, "vhostfd", json_string(vhostfd));
+    }
     return 0;
 }
 

@@ -48,6 +48,8 @@ void qemu_dom_unref(qemu_dom *dom)
         return;
     domain_def_free(dom->def);
     domain_def_free(dom->live);
+    /* forgotten, not released: the guest may run on (a daemon's exit) */
+    g_clear_pointer(&dom->net_ports, g_hash_table_unref);
     g_cond_clear(&dom->job_cond);
     g_free(dom);
 }

@@ -39,7 +39,10 @@
 #include "drivers/qemu/qemu_caps.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "drivers/qemu/qemu_priv.h"
+#include "drivers/network/network_state.h"
+#include "drivers/nwfilter/nwfilter_state.h"
 #include "drivers/secret/secret_driver.h"
+#include "drivers/interface/interface_driver.h"
 #include "drivers/storage/storage_driver.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -479,6 +482,7 @@ static const domain_driver qemu_domain_driver = {
     .memory_stats = qemu_domain_memory_stats,
     .block_stats = qemu_domain_block_stats,
     .interface_stats = qemu_domain_interface_stats,
+    .interface_addresses = qemu_domain_interface_addresses,
     .get_all_stats = qemu_domain_get_all_stats,
     .open_console = qemu_domain_open_console,
     .get_messages = qemu_domain_get_messages,
@@ -492,4 +496,7 @@ const driver qemu_driver = {
     .domain = &qemu_domain_driver,
     .storage = &storage_node_driver,
     .secret = &secret_node_driver,
+    .network = &network_node_driver,
+    .nwfilter = &nwfilter_node_driver,
+    .iface = &host_interface_driver,
 };

@@ -225,6 +225,18 @@ static void hp_pending_free(hp_pending *p)
     g_free(p);
 }
 
+/* The interface of live with alias, or NULL. */
+static const device_interface *hp_live_interface(const domain_def *live, const char *alias)
+{
+    for (guint i = 0; live && i < live->devices.interfaces->len; i++) {
+        const device_interface *n = live->devices.interfaces->pdata[i];
+
+        if (g_strcmp0(n->info.alias, alias) == 0)
+            return n;
+    }
+    return NULL;
+}
+
 /* Drop the device with alias from live (a disk or an interface). */
 static bool hp_live_remove(domain_def *live, const char *alias)
 {
@@ -265,6 +277,10 @@ static void hp_finish_removal(qemu_dom *dom, const hp_pending *p)
         error_reset();
         json_decref(r);
     }
+    /* QEMU let go of the tap: its host side goes (the job holder alone
+     * changes live, so it is read without the lock) */
+    if (p->net && hp_live_interface(dom->live, p->alias))
+        qemu_net_unplug(dom, hp_live_interface(dom->live, p->alias));
     g_mutex_lock(&drv->lock);
     if (dom->live && hp_live_remove(dom->live, p->alias)) {
         const domain_def *def = dom->live;
@@ -524,9 +540,15 @@ int qemu_domain_update_device(vireo_domain *handle, const char *xml, unsigned in
         return -1;
     if (!(one = device_one_parse(xml, 0)))
         goto out;
-    if (!one->disk) {
-        error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_UNSUPPORTED,
-                     "live update of device 'interface' is not supported");
+    if (one->net) {
+        if (!one->net->has_mac) {
+            error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_FAILED,
+                         "an interface to update needs its <mac address=''/>");
+            goto out;
+        }
+        if (op.live && hp_net_update_live(&op, one->net) < 0)
+            goto out;
+        ret = op.config ? hp_net_update_config(&op, one->net) : 0;
         goto out;
     }
     if (one->disk->source_file && hp_disk_check_source(one->disk) < 0)

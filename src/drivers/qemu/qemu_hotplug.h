@@ -62,6 +62,10 @@ int hp_net_attach_live(hp_op *op, device_interface *net);
 int hp_disk_detach_live(hp_op *op, const device_disk *disk);
 int hp_net_detach_live(hp_op *op, const device_interface *net);
 int hp_disk_change_live(hp_op *op, const device_disk *disk);
+/* qemu_hotplug_net.c: update-device on an interface (link state,
+ * bandwidth, filter), of the running guest and of its definition */
+int hp_net_update_live(hp_op *op, const device_interface *net);
+int hp_net_update_config(hp_op *op, const device_interface *net);
 /* Refuse what cannot be hotplugged (a cdrom on sata, a bus without hotplug). */
 int hp_disk_check_hotplug(const device_disk *disk, bool unplug);
 /* The disk's source exists (error naming it otherwise). */

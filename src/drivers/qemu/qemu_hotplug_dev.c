@@ -151,6 +151,52 @@ static char *hp_net_alias(const domain_def *live)
     }
 }
 
+/* Hand QEMU fd (closed here) under name with getfd; -1 passes nothing. */
+static int hp_pass_fd(hp_op *op, int fd, const char *name)
+{
+    json_t *r;
+
+    if (fd < 0)
+        return 0;
+    r = qmp_call_fd(op->dom->proc->mon, "getfd", json_pack("{s:s}", "fdname", name), fd,
+                    QEMU_MONITOR_TIMEOUT_MS);
+    close(fd);
+    json_decref(r);
+    return r ? 0 : -1;
+}
+
+/* Plug net's host side (qemu_net.c) and hand QEMU its descriptors under
+ * the names tapfd and vhostfd.  -1 with nothing left. */
+static int hp_net_host_plug(hp_op *op, const domain_def *live, device_interface *net,
+                            const char *tapfd, const char *vhostfd, bool *vhost)
+{
+    int tap, vh;
+
+    if (qemu_net_plug(op->dom, live, net, &tap, &vh) < 0)
+        return -1;
+    *vhost = vh >= 0;
+    if (hp_pass_fd(op, tap, tapfd) < 0) {
+        if (vh >= 0)
+            close(vh);
+        goto undo;
+    }
+    if (hp_pass_fd(op, vh, vhostfd) < 0) {
+        if (tap >= 0)
+            hp_qmp_undo(op, "closefd", json_pack("{s:s}", "fdname", tapfd));
+        goto undo;
+    }
+    return 0;
+
+undo:
+    {
+        g_autoptr(vireo_error) saved = error_save();
+
+        qemu_net_unplug(op->dom, net);
+        error_restore(g_steal_pointer(&saved));
+    }
+    return -1;
+}
+
 int hp_net_attach_live(hp_op *op, device_interface *net)
 {
     g_autoptr(domain_def) live = hp_live_copy(op);
@@ -158,6 +204,9 @@ int hp_net_attach_live(hp_op *op, device_interface *net)
     g_autoptr(json_t) dev = NULL;
     g_autofree char *alias = NULL;
     g_autofree char *host = NULL;
+    g_autofree char *tapfd = NULL;
+    g_autofree char *vhostfd = NULL;
+    bool user, vhost = false;
     json_t *r;
     guint idx;
 
@@ -173,26 +222,49 @@ int hp_net_attach_live(hp_op *op, device_interface *net)
     }
     alias = hp_net_alias(live);
     host = g_strdup_printf("host%s", alias);
+    user = strcmp(net->type, "user") == 0;
+    tapfd = user ? NULL : g_strdup_printf("tap%s", alias);
+    vhostfd = user ? NULL : g_strdup_printf("vhost%s", alias);
     devices_add_interface(&live->devices, net);
     idx = live->devices.interfaces->len - 1;
+    /* the objects first, so what QEMU cannot do is refused before the host is touched */
     if (hp_place(live, live, "the interface") < 0 ||
-        qemu_command_net_json(live, op->caps, net, alias, host, &netdev, &dev) < 0) {
+        qemu_command_net_json(live, op->caps, net, alias, host, tapfd, vhostfd, &netdev,
+                              &dev) < 0 ||
+        (!user && hp_net_host_plug(op, live, net, tapfd, vhostfd, &vhost) < 0)) {
         g_ptr_array_steal_index(live->devices.interfaces, idx);
         return -1;
     }
+    if (!vhost) {
+        json_object_del(netdev, "vhost");
+        json_object_del(netdev, "vhostfd");
+    }
     net->info.alias = g_strdup(alias);
-    if (!(r = hp_qmp(op, "netdev_add", json_incref(netdev))))
-        goto undo_none;
+    if (!(r = hp_qmp(op, "netdev_add", json_incref(netdev)))) {
+        if (!user)
+            hp_qmp_undo(op, "closefd", json_pack("{s:s}", "fdname", tapfd));
+        if (vhost)
+            hp_qmp_undo(op, "closefd", json_pack("{s:s}", "fdname", vhostfd));
+        goto undo_host;
+    }
     json_decref(r);
     if (!(r = hp_qmp(op, "device_add", json_incref(dev)))) {
         hp_qmp_undo(op, "netdev_del", json_pack("{s:s}", "id", host));
-        goto undo_none;
+        goto undo_host;
     }
     json_decref(r);
+    if (g_strcmp0(net->link_state, "down") == 0)
+        hp_qmp_undo(op, "set_link", json_pack("{s:s,s:b}", "name", alias, "up", 0));
     hp_commit_live(op, g_steal_pointer(&live));
     return 0;
 
-undo_none:
+undo_host:
+    {
+        g_autoptr(vireo_error) saved = error_save();
+
+        qemu_net_unplug(op->dom, net);
+        error_restore(g_steal_pointer(&saved));
+    }
     g_ptr_array_steal_index(live->devices.interfaces, idx);
     return -1;
 }

@@ -89,9 +89,11 @@ static domain_def *qemu_start_prepare(qemu_dom *dom, const domain_def *use, cons
     return g_steal_pointer(&live);
 }
 
-/* Spawn QEMU for live, paused (-S).  NULL with QEMU's own error. */
+/* Spawn QEMU for live, paused (-S), inheriting the interfaces'
+ * descriptors of net.  NULL with QEMU's own error. */
 static qemu_proc *qemu_start_spawn(qemu_dom *dom, const domain_def *live, const qemu_caps *caps,
-                                   bool kvm, const char *log_path, const char *incoming)
+                                   bool kvm, const char *log_path, const char *incoming,
+                                   const qemu_net_start *net)
 {
     qemu_drv *drv = dom->drv;
     g_autofree char *mon = qemu_dom_path(drv, drv->run_dir, live->name, ".monitor");
@@ -104,6 +106,7 @@ static qemu_proc *qemu_start_spawn(qemu_dom *dom, const domain_def *live, const 
         .kvm = kvm,
         .start_paused = true,
         .incoming = incoming,
+        .nets = net->nets,
     };
 
     argv = qemu_command_build(live, caps, &opts);
@@ -111,9 +114,10 @@ static qemu_proc *qemu_start_spawn(qemu_dom *dom, const domain_def *live, const 
         return NULL;
     /* a killed daemon's spawn may have become QEMU after the sweeps looked */
     qemu_proc_kill_pid_file_holder(pid);
-    /* qemu_proc_spawn writes the command line to the log first */
-    return qemu_proc_spawn(argv, log_path, mon, pid, drv->ctx, QEMU_START_TIMEOUT_MS,
-                           qemu_on_event, qemu_on_exit, dom);
+    /* qemu_proc_spawn_fds writes the command line to the log first */
+    return qemu_proc_spawn_fds(argv, (const int *)net->fds->data, net->fds->len, log_path, mon,
+                               pid, drv->ctx, QEMU_START_TIMEOUT_MS, qemu_on_event, qemu_on_exit,
+                               dom);
 }
 
 /* Put the pty QEMU gave each pty chardev into the live XML, as libvirt
@@ -185,6 +189,7 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     g_autoptr(domain_def) live = NULL;
     g_autofree char *log_path = NULL;
     g_autofree char *emulator = NULL;
+    qemu_net_start net = { 0 };
     json_t *reply = NULL;
     qemu_proc *proc;
     bool kvm = false;
@@ -197,6 +202,10 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     if (!caps || !(live = qemu_start_prepare(dom, use, caps, log_path, &kvm)) ||
         qemu_storage_prepare(drv, live) < 0)
         return -1;
+    if (qemu_net_prepare(dom, live, &net) < 0) {
+        qemu_storage_cleanup(live);
+        return -1;
+    }
     g_mutex_lock(&drv->lock);
     live->id = ++drv->last_id;
     dom->run++;
@@ -205,12 +214,20 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     dom->panicked = false;
     dom->destroying = false;
     g_mutex_unlock(&drv->lock);
-    proc = qemu_start_spawn(dom, live, caps, kvm, log_path, incoming_fd >= 0 ? "defer" : NULL);
-    /* QEMU read the keys before its monitor answered */
+    proc = qemu_start_spawn(dom, live, caps, kvm, log_path, incoming_fd >= 0 ? "defer" : NULL,
+                            &net);
+    /* QEMU read the keys before its monitor answered, and holds its
+     * copies of the taps */
     qemu_storage_cleanup(live);
-    if (!proc)
+    qemu_net_start_clear(&net);
+    if (!proc) {
+        g_autoptr(vireo_error) saved = error_save();
+
+        qemu_net_release_all(dom, live);
+        error_restore(g_steal_pointer(&saved));
         return -1;
-    if (qemu_start_ptys(proc, live) < 0 ||
+    }
+    if (qemu_start_ptys(proc, live) < 0 || qemu_net_set_links(proc, live) < 0 ||
         (incoming_fd >= 0 && qemu_save_incoming(proc, incoming_fd, live->name) < 0) ||
         (!(flags & VIREO_DOMAIN_START_PAUSED) &&
          !(reply = qmp_call(proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS)))) {
@@ -218,6 +235,7 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
 
         qemu_proc_kill(proc, 0);
         qemu_proc_free(proc);
+        qemu_net_release_all(dom, live);
         error_restore(g_steal_pointer(&saved));
         return -1;
     }
@@ -262,6 +280,8 @@ void qemu_dom_stopped(qemu_dom *dom, int reason, int detail)
     /* without the lock: closing the monitor waits for its callbacks */
     if (proc)
         qemu_proc_free(proc);
+    /* the job holder alone changes live: read without the lock */
+    qemu_net_release_all(dom, dom->live);
     qemu_console_stop(dom);
     qemu_status_remove(drv, name);
     g_mutex_lock(&drv->lock);

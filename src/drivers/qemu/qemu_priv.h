@@ -43,6 +43,7 @@
 
 #include "conf/domain_def.h"
 #include "drivers/driver.h"
+#include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qemu_process.h"
 
 #define QEMU_EMULATOR_DEFAULT "/usr/bin/qemu-system-x86_64"
@@ -77,6 +78,8 @@ typedef struct qemu_dom {
     qemu_proc *proc;        /* job: the running QEMU (owned), NULL when inactive */
     struct qemu_console *console; /* lock: the console session (qemu_console.c; one
                                    * reference), NULL when none */
+    GHashTable *net_ports;  /* job: guest MAC text -> network_port * (owned) of the
+                             * running interfaces of type network; NULL when none */
 } qemu_dom;
 
 struct qemu_drv {
@@ -138,6 +141,32 @@ int qemu_storage_prepare(qemu_drv *drv, domain_def *live);
 void qemu_storage_cleanup(domain_def *live);
 /* One type='volume' disk (a hotplug): its file or device and format. */
 int qemu_storage_volume(qemu_drv *drv, device_disk *d);
+/* qemu_net.c: the host side of interfaces (see the file's top); job held. */
+typedef struct qemu_net_start {
+    GArray *fds;                /* int: descriptors QEMU inherits as 3 + i (owned) */
+    qemu_command_net *nets;     /* one per interface: their numbers in QEMU (owned) */
+} qemu_net_start;
+/* Plug every interface of live (recording tap names, port ids and
+ * bridges in it) before QEMU starts.  -1 with the error and nothing
+ * left plugged. */
+int qemu_net_prepare(qemu_dom *dom, domain_def *live, qemu_net_start *s);
+/* Close the descriptors (QEMU has its copies, or never will) and free. */
+void qemu_net_start_clear(qemu_net_start *s);
+/* One interface n of the domain running live: *tapfd and *vhostfd (-1
+ * none; the caller's to close).  -1 with the error, nothing left. */
+int qemu_net_plug(qemu_dom *dom, const domain_def *live, device_interface *n, int *tapfd,
+                  int *vhostfd);
+/* Undo qemu_net_plug of n (filter, tc, macvtap, port); never fails. */
+void qemu_net_unplug(qemu_dom *dom, const device_interface *n);
+/* n's host side is a macvtap (it sees the guest's side of the traffic:
+ * network_tc_set's swapped) rather than a tap */
+bool qemu_net_is_macvtap(const device_interface *n);
+/* Every interface of live (NULL: only forget the ports) at the end of a run. */
+void qemu_net_release_all(qemu_dom *dom, const domain_def *live);
+/* <link state='down'/> of live's interfaces, told to the started QEMU. */
+int qemu_net_set_links(qemu_proc *proc, const domain_def *live);
+/* After a vireod restart: take back the ports of live's interfaces. */
+void qemu_net_readopt(qemu_dom *dom, const domain_def *live);
 /* qemu_save.c: state to files */
 int qemu_domain_save(vireo_domain *dom, const char *to, const char *dxml, unsigned int flags);
 int qemu_domain_restore(vireo_conn *conn, const char *from, const char *dxml, unsigned int flags);
@@ -162,6 +191,9 @@ int qemu_domain_block_stats(vireo_domain *dom, const char *disk, vireo_typed_par
                             int *nparams, unsigned int flags);
 int qemu_domain_interface_stats(vireo_domain *dom, const char *device,
                                 vireo_interface_stats *stats);
+/* qemu_ifaddr.c: domifaddr from leases or the ARP table */
+int qemu_domain_interface_addresses(vireo_domain *dom, vireo_domain_interface ***ifaces,
+                                    unsigned int source, unsigned int flags);
 int qemu_domain_get_all_stats(vireo_conn *conn, vireo_domain **doms, unsigned int ndoms,
                               unsigned int stats, vireo_domain_stats_record ***records,
                               unsigned int flags);

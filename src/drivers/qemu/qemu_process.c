@@ -384,6 +384,15 @@ qemu_proc *qemu_proc_spawn(GStrv argv, const char *log_path, const char *monitor
                            const char *pid_path, GMainContext *ctx, int timeout_ms,
                            qmp_event_cb on_event, qemu_proc_exit_cb on_exit, void *opaque)
 {
+    return qemu_proc_spawn_fds(argv, NULL, 0, log_path, monitor_path, pid_path, ctx, timeout_ms,
+                               on_event, on_exit, opaque);
+}
+
+qemu_proc *qemu_proc_spawn_fds(GStrv argv, const int *fds, size_t nfds, const char *log_path,
+                               const char *monitor_path, const char *pid_path, GMainContext *ctx,
+                               int timeout_ms, qmp_event_cb on_event, qemu_proc_exit_cb on_exit,
+                               void *opaque)
+{
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     off_t log_start = 0;
     qemu_proc *p;
@@ -396,7 +405,7 @@ qemu_proc *qemu_proc_spawn(GStrv argv, const char *log_path, const char *monitor
     /* a stale socket would only refuse connections, but be sure the one
      * we reach is this QEMU's */
     unlink(monitor_path);
-    pid = child_spawn((const char *const *)argv, log_fd, log_fd);
+    pid = child_spawn_fds((const char *const *)argv, log_fd, log_fd, fds, nfds);
     if (pid < 0)
         error_report_system(VIREO_FROM_QEMU, errno, "cannot execute QEMU binary '%s'", argv[0]);
     close(log_fd);

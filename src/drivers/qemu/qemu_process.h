@@ -55,6 +55,12 @@ struct qemu_proc {
 qemu_proc *qemu_proc_spawn(GStrv argv, const char *log_path, const char *monitor_path,
                            const char *pid_path, GMainContext *ctx, int timeout_ms,
                            qmp_event_cb on_event, qemu_proc_exit_cb on_exit, void *opaque);
+/* The same, QEMU inheriting fds[i] (the caller's, left open) as
+ * descriptor 3 + i (taps: -netdev tap,fd=N). */
+qemu_proc *qemu_proc_spawn_fds(GStrv argv, const int *fds, size_t nfds, const char *log_path,
+                               const char *monitor_path, const char *pid_path, GMainContext *ctx,
+                               int timeout_ms, qmp_event_cb on_event, qemu_proc_exit_cb on_exit,
+                               void *opaque);
 
 /* Attach to a QEMU left running by an earlier vireod: check pid is alive
  * and is that QEMU (its command line names monitor_path; its pid file,

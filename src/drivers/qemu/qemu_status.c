@@ -216,6 +216,7 @@ static void qemu_status_load_one(qemu_drv *drv, const char *file)
     if (!qemu_status_alive(drv, st.live->name, st.pid, 0)) {
         log_info("%s: QEMU (pid %d) exited while no driver watched", st.live->name,
                  (int)st.pid);
+        qemu_net_release_all(dom, st.live);
         qemu_status_lost(drv, dom, st.live->name, VIREO_DOMAIN_SHUTOFF_UNKNOWN,
                          VIREO_DOMAIN_EVENT_STOPPED_FAILED);
         qemu_status_clear(&st);
@@ -353,6 +354,8 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
         g_mutex_unlock(&drv->lock);
         if (proc) {
             log_info("%s: re-attached to QEMU (pid %d)", name, (int)pid);
+            /* the job holder alone changes live */
+            qemu_net_readopt(dom, dom->live);
             qemu_status_cancel_save(dom, proc);
             qemu_status_sync_run_state(dom, proc);
             return;
@@ -371,6 +374,7 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
         return;
     if (destroying && qemu_status_alive(drv, name, pid, 0))
         kill(pid, SIGKILL);
+    qemu_net_release_all(dom, dom->live);
     qemu_status_lost(drv, dom, name,
                      destroying ? VIREO_DOMAIN_SHUTOFF_DESTROYED : VIREO_DOMAIN_SHUTOFF_UNKNOWN,
                      destroying ? VIREO_DOMAIN_EVENT_STOPPED_DESTROYED
