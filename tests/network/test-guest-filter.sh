@@ -5,7 +5,8 @@
 # <filterref filter='clean-traffic'/> without an IP parameter, so vireod
 # learns its address from the network's DHCP lease.  vf-a talks with its
 # own address and loses its traffic once it changes it; the unfiltered
-# vf-b keeps its traffic.  Destroying vf-a removes its nftables table.
+# vf-b keeps its traffic.  A restarted vireod keeps vf-a filtered.
+# Destroying vf-a removes its nftables table.
 . "$(dirname "$0")/../lib.sh"
 . "$VIREO_TOP/tests/qemu/lib-guest.sh"
 . "$VIREO_TOP/tests/network/lib-network.sh"
@@ -77,6 +78,16 @@ check "unfiltered vf-b keeps its traffic: it pings the host" \
 guest_run vf-b "ip addr flush dev eth0 && ip addr add 192.168.156.78/24 dev eth0" 20 >/dev/null
 check "unfiltered vf-b pings the host even with a changed address" \
     quietly guest_run vf-b "ping -c 2 -w 10 192.168.156.1" 20
+
+# a new vireod takes vf-a's filter back: the filter is still in use (its
+# undefine is refused) and the spoofed address still gets nowhere
+daemon_kill
+qemu_daemon_restart_same_root
+out=$(vsh nwfilter-undefine clean-traffic 2>&1)
+check_match "after a vireod restart clean-traffic is still in use by vf-a: undefine refused" \
+    "$out" "in use"
+guest_run vf-a "ping -c 2 -w 5 192.168.156.1" 20 >/dev/null
+check_eq "after the restart vf-a with its changed address still cannot reach the host" 1 "$?"
 
 check "destroy vf-a" vsh_q destroy vf-a
 check "its filter table is gone" bash -c "! ip netns exec $NETNS nft list table bridge vireo_f_$tapa >/dev/null 2>&1"

@@ -341,9 +341,21 @@ void qemu_net_readopt(qemu_dom *dom, const domain_def *live)
 {
     for (guint i = 0; i < live->devices.interfaces->len; i++) {
         const device_interface *n = live->devices.interfaces->pdata[i];
+        bool on_network = strcmp(n->type, "network") == 0;
         network_port *port;
 
-        if (strcmp(n->type, "network") != 0 || !n->has_portid)
+        /* the rules outlived the daemon in the kernel; instantiating again
+         * tells this daemon's filter state which interface uses what (a
+         * filter redefined later, an IP still to learn) */
+        if (n->filterref && n->target_dev &&
+            nwfilter_instantiate(dom->drv->node, n->target_dev, n->mac,
+                                 on_network ? n->source_network : NULL, n->filterref,
+                                 n->filter_params) < 0) {
+            log_warn("%s: cannot filter '%s' again with '%s': %s", live->name, n->target_dev,
+                     n->filterref, error_last() ? error_last()->message : "?");
+            error_reset();
+        }
+        if (!on_network || !n->has_portid)
             continue;
         port = network_port_reacquire(dom->drv->node, n->source_network, n->portid, n->mac,
                                       live->name, live->uuid);
