@@ -88,36 +88,6 @@ int domain_handle_unref(vireo_domain *dom)
     return 0;
 }
 
-vireo_storage_pool *pool_handle_new(vireo_conn *conn, const char *name,
-                                    const unsigned char uuid[VIREO_UUID_BUFLEN])
-{
-    vireo_storage_pool *pool = g_new0(vireo_storage_pool, 1);
-
-    pool->refs = 1;
-    conn_handle_ref(conn);
-    pool->conn = conn;
-    pool->name = g_strdup(name);
-    memcpy(pool->uuid, uuid, VIREO_UUID_BUFLEN);
-    return pool;
-}
-
-void pool_handle_ref(vireo_storage_pool *pool)
-{
-    g_atomic_int_inc(&pool->refs);
-}
-
-int pool_handle_unref(vireo_storage_pool *pool)
-{
-    int old = g_atomic_int_add(&pool->refs, -1);
-
-    if (old > 1)
-        return old - 1;
-    conn_handle_unref(pool->conn);
-    g_free(pool->name);
-    g_free(pool);
-    return 0;
-}
-
 vireo_storage_vol *vol_handle_new(vireo_conn *conn, const char *pool, const char *name,
                                   const char *key)
 {
@@ -182,7 +152,7 @@ int secret_handle_unref(vireo_secret *secret)
     return 0;
 }
 
-/* Networks and network filters are named as pools are: a name and a UUID. */
+/* Pools, networks and network filters: a name and a UUID. */
 #define NAMED_HANDLE(kind, type)                                                              \
     type *kind##_handle_new(vireo_conn *conn, const char *name,                              \
                             const unsigned char uuid[VIREO_UUID_BUFLEN])                     \
@@ -212,6 +182,7 @@ int secret_handle_unref(vireo_secret *secret)
         return 0;                                                                             \
     }
 
+NAMED_HANDLE(pool, vireo_storage_pool)
 NAMED_HANDLE(network, vireo_network)
 NAMED_HANDLE(nwfilter, vireo_nwfilter)
 

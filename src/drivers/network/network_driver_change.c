@@ -254,7 +254,7 @@ static int update_apply_live(network_obj *obj, const network_def *def, unsigned 
     case VIREO_NETWORK_SECTION_IP_DHCP_HOST:
     case VIREO_NETWORK_SECTION_DNS_HOST:
         if (pid > 0)
-            return dnsmasq_reload(def, state->run_dir, pid);
+            return dnsmasq_reload(def, state->files.run_dir, pid);
         break;
     case VIREO_NETWORK_SECTION_IP_DHCP_RANGE:
     case VIREO_NETWORK_SECTION_DNS_TXT:
@@ -267,8 +267,8 @@ static int update_apply_live(network_obj *obj, const network_def *def, unsigned 
     if (!dnsmasq_needed(def) && pid <= 0)
         return 0;
     if (pid > 0)
-        dnsmasq_stop(def->name, state->run_dir, pid);
-    fresh = dnsmasq_needed(def) ? dnsmasq_start(def, def->bridge, state->run_dir) : 0;
+        dnsmasq_stop(def->name, state->files.run_dir, pid);
+    fresh = dnsmasq_needed(def) ? dnsmasq_start(def, def->bridge, state->files.run_dir) : 0;
     g_mutex_lock(&state->lock);
     obj->dnsmasq_pid = fresh > 0 ? fresh : 0;
     g_mutex_unlock(&state->lock);

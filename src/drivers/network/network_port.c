@@ -217,7 +217,7 @@ int network_obj_leases(network_obj *obj, const char *mac, GPtrArray *out)
     g_mutex_unlock(&obj->state->lock);
     if (!def || !network_mode_has_bridge(def->forward) || !dnsmasq_needed(def))
         return 0;
-    return dnsmasq_leases_read(def->name, obj->state->run_dir, def->bridge, mac, out);
+    return dnsmasq_leases_read(def->name, obj->state->files.run_dir, def->bridge, mac, out);
 }
 
 int network_leases_for_mac(node_state *node, const char *network, const unsigned char mac[6],

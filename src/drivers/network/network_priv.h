@@ -25,6 +25,7 @@
 #include <sys/types.h>
 
 #include "conf/network_def.h"
+#include "drivers/def_files.h"
 #include "drivers/driver.h"
 #include "drivers/handles.h"
 #include "drivers/network/network_state.h"
@@ -37,9 +38,8 @@ typedef struct network_obj network_obj;
 
 struct network_state {
     node_state *node;       /* borrowed: the node owns this state */
-    char *config_dir;       /* owned: config_base/qemu/networks */
-    char *autostart_dir;    /* owned: config_dir/autostart */
-    char *run_dir;          /* owned: run_base/network (also dnsmasq's files) */
+    def_files files;        /* config_base/qemu/networks, run_base/network
+                             * (whose run_dir also holds dnsmasq's files) */
     GMutex lock;            /* the state lock (above) */
     GHashTable *nets;       /* name -> network_obj * (a reference), lock */
     GMutex add_lock;        /* held from the duplicate and bridge checks to

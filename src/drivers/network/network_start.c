@@ -132,7 +132,7 @@ static void undo(network_obj *obj, const network_def *def, const start_done *don
     if (done->tc)
         network_tc_clear(def->bridge);
     if (done->dnsmasq > 0)
-        dnsmasq_stop(def->name, obj->state->run_dir, done->dnsmasq);
+        dnsmasq_stop(def->name, obj->state->files.run_dir, done->dnsmasq);
     if (done->firewall)
         network_firewall_remove(def->bridge);
     if (done->bridge && netdev_delete(def->bridge) < 0)
@@ -182,7 +182,7 @@ static int start_virtual(network_obj *obj, const network_def *def, start_done *d
         done->firewall = true;
     }
     if (dnsmasq_needed(def)) {
-        done->dnsmasq = dnsmasq_start(def, def->bridge, obj->state->run_dir);
+        done->dnsmasq = dnsmasq_start(def, def->bridge, obj->state->files.run_dir);
         if (done->dnsmasq < 0) {
             done->dnsmasq = 0;
             return -1;
@@ -261,9 +261,9 @@ void network_stop(network_obj *obj)
         return;
     if (network_mode_has_bridge(def->forward) && def->bridge) {
         if (!pid)
-            pid = dnsmasq_find(def->name, state->run_dir);
+            pid = dnsmasq_find(def->name, state->files.run_dir);
         if (pid > 0)
-            dnsmasq_stop(def->name, state->run_dir, pid);
+            dnsmasq_stop(def->name, state->files.run_dir, pid);
         if (def->bandwidth && netdev_exists(def->bridge))
             network_tc_clear(def->bridge);
         if (def->forward != NETWORK_FORWARD_OPEN)
@@ -298,10 +298,10 @@ bool network_readopt(network_obj *obj)
         log_warn("network '%s': cannot restore its rules: %s", def->name,
                  error_last() ? error_last()->message : "?");
     if (dnsmasq_needed(def)) {
-        pid = dnsmasq_find(def->name, state->run_dir);
+        pid = dnsmasq_find(def->name, state->files.run_dir);
         if (pid <= 0) {
             log_info("network '%s': its dnsmasq is gone, starting it again", def->name);
-            pid = dnsmasq_start(def, def->bridge, state->run_dir);
+            pid = dnsmasq_start(def, def->bridge, state->files.run_dir);
             if (pid < 0) {
                 log_warn("network '%s': cannot restart dnsmasq: %s", def->name,
                          error_last() ? error_last()->message : "?");

@@ -6,15 +6,14 @@
 #ifndef VIREO_DRIVERS_STORAGE_CORE_H
 #define VIREO_DRIVERS_STORAGE_CORE_H
 
+#include "drivers/def_files.h"
 #include "drivers/storage/storage_backend.h"
 #include "drivers/storage/storage_priv.h"
 #include "drivers/storage/storage_state.h"
 
 struct storage_state {
     node_state *node;       /* borrowed: the node owns this state */
-    char *config_dir;       /* owned: config_base/storage */
-    char *autostart_dir;    /* owned: config_dir/autostart */
-    char *run_dir;          /* owned: run_base/storage */
+    def_files files;        /* config_base/storage, run_base/storage */
     GMutex lock;            /* the state lock (storage_priv.h) */
     GHashTable *pools;      /* name -> storage_pool_obj * (a reference), lock */
     GMutex add_lock;        /* held from the duplicate check to the listing

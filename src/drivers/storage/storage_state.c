@@ -29,119 +29,68 @@
 
 #define LOG_CATEGORY "storage.state"
 
-static char *pool_file(const char *dir, const char *name)
-{
-    return g_strdup_printf("%s/%s.xml", dir, name);
-}
-
 int storage_state_save_config(storage_state *state, const storage_pool_def *def)
 {
-    g_autofree char *path = pool_file(state->config_dir, def->name);
     g_autofree char *xml = storage_pool_format(def, 0);
 
-    if (!xml)
-        return -1;
-    return file_write_atomic(path, xml, strlen(xml), 0600, VIREO_FROM_STORAGE);
+    return xml ? def_files_save_config(&state->files, def->name, xml) : -1;
 }
 
 int storage_state_remove_config(storage_state *state, const char *name)
 {
-    g_autofree char *path = pool_file(state->config_dir, name);
-
-    if (storage_state_set_autostart(state, name, false) < 0)
-        return -1;
-    return file_remove_durable(path, VIREO_FROM_STORAGE);
+    return def_files_remove_config(&state->files, name);
 }
 
 int storage_state_save_run(storage_state *state, const storage_pool_def *def)
 {
-    g_autofree char *path = pool_file(state->run_dir, def->name);
     g_autofree char *xml = storage_pool_format(def, 0);
 
-    if (!xml)
-        return -1;
-    return file_write_runtime(path, xml, strlen(xml), 0600, VIREO_FROM_STORAGE);
+    return xml ? def_files_save_run(&state->files, def->name, xml) : -1;
 }
 
 void storage_state_remove_run(storage_state *state, const char *name)
 {
-    g_autofree char *path = pool_file(state->run_dir, name);
-
-    if (unlink(path) < 0 && errno != ENOENT)
-        log_warn("pool '%s': cannot remove '%s': %s", name, path, g_strerror(errno));
+    def_files_remove_run(&state->files, name);
 }
 
 int storage_state_set_autostart(storage_state *state, const char *name, bool on)
 {
-    g_autofree char *link = pool_file(state->autostart_dir, name);
-    g_autofree char *target = pool_file(state->config_dir, name);
-
-    if (on)
-        return file_symlink_atomic(target, link, VIREO_FROM_STORAGE);
-    return file_remove_durable(link, VIREO_FROM_STORAGE);
+    return def_files_set_autostart(&state->files, name, on);
 }
 
-/* The pool defined by file name in dir, whose name must match the file's. */
-static storage_pool_def *load_file(const char *dir, const char *file)
+static void *pool_parse(const char *xml)
 {
-    g_autofree char *path = g_build_filename(dir, file, NULL);
-    g_autofree char *xml = NULL;
-    g_autoptr(GError) gerr = NULL;
-    g_autofree char *expect = g_strndup(file, strlen(file) - 4);
-    storage_pool_def *def;
-
-    if (!g_file_get_contents(path, &xml, NULL, &gerr)) {
-        log_warn("cannot read '%s': %s", path, gerr->message);
-        return NULL;
-    }
-    if (!(def = storage_pool_parse(xml, 0))) {
-        log_warn("ignoring '%s': %s", path, error_last() ? error_last()->message : "invalid");
-        return NULL;
-    }
-    if (strcmp(def->name, expect) != 0) {
-        log_warn("ignoring '%s': it defines pool '%s'", path, def->name);
-        storage_pool_free(def);
-        return NULL;
-    }
-    return def;
+    return storage_pool_parse(xml, 0);
 }
 
-/* Each pool file of dir, as call(state, def, opaque) with def taken. */
-static void load_dir(storage_state *state, const char *dir,
-                     void (*call)(storage_state *, storage_pool_def *))
+static const char *pool_name(const void *def)
 {
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *file;
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-
-    if (!d)
-        return;
-    while ((file = g_dir_read_name(d)))
-        if (g_str_has_suffix(file, ".xml") && file[0] != '.')
-            g_ptr_array_add(names, g_strdup(file));
-    for (guint i = 0; i < names->len; i++) {
-        storage_pool_def *def = load_file(dir, names->pdata[i]);
-
-        if (def)
-            call(state, def);
-    }
+    return ((const storage_pool_def *)def)->name;
 }
 
-static void adopt_config(storage_state *state, storage_pool_def *def)
+static void pool_def_free(gpointer def)
 {
-    g_autofree char *link = pool_file(state->autostart_dir, def->name);
+    storage_pool_free(def);
+}
+
+static void adopt_config(void *p, void *opaque)
+{
+    storage_state *state = opaque;
+    storage_pool_def *def = p;
     storage_pool_obj *obj = storage_pool_obj_new(state, def);
 
     obj->persistent = true;
-    obj->autostart = g_file_test(link, G_FILE_TEST_EXISTS);
+    obj->autostart = def_files_autostart(&state->files, def->name);
     storage_pool_obj_list_add(obj);
     storage_pool_obj_unref(obj);
 }
 
 /* A pool the previous vireod left active: active again when its storage
  * is still there, forgotten (and its run file removed) otherwise. */
-static void adopt_run(storage_state *state, storage_pool_def *live)
+static void adopt_run(void *p, void *opaque)
 {
+    storage_state *state = opaque;
+    storage_pool_def *live = p;
     const storage_backend *backend = storage_backend_for(live->type);
     g_autoptr(storage_pool_obj) obj = NULL;
     bool running = true;
@@ -220,29 +169,22 @@ static void pool_unref(gpointer p)
 storage_state *storage_state_open(node_state *node)
 {
     storage_state *state = g_new0(storage_state, 1);
-    const char *dirs[3];
+    g_autofree char *config_dir = g_build_filename(node->config_base, "storage", NULL);
+    g_autofree char *run_dir = g_build_filename(node->run_base, "storage", NULL);
 
     state->node = node;
-    state->config_dir = g_build_filename(node->config_base, "storage", NULL);
-    state->autostart_dir = g_build_filename(state->config_dir, "autostart", NULL);
-    state->run_dir = g_build_filename(node->run_base, "storage", NULL);
+    def_files_init(&state->files, "pool", VIREO_FROM_STORAGE, config_dir, run_dir);
     g_mutex_init(&state->lock);
     g_mutex_init(&state->add_lock);
     state->pools = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, pool_unref);
-    dirs[0] = state->config_dir;
-    dirs[1] = state->autostart_dir;
-    dirs[2] = state->run_dir;
-    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        if (g_mkdir_with_parents(dirs[i], 0755) < 0) {
-            error_report_system(VIREO_FROM_STORAGE, errno, "cannot create folder '%s'",
-                                dirs[i]);
-            storage_state_close(state);
-            return NULL;
-        }
-        file_remove_leftovers(dirs[i]);
+    if (def_files_mkdirs(&state->files) < 0) {
+        storage_state_close(state);
+        return NULL;
     }
-    load_dir(state, state->config_dir, adopt_config);
-    load_dir(state, state->run_dir, adopt_run);
+    def_files_load(&state->files, state->files.config_dir, pool_parse, pool_name, pool_def_free,
+                   adopt_config, state);
+    def_files_load(&state->files, state->files.run_dir, pool_parse, pool_name, pool_def_free,
+                   adopt_run, state);
     autostart_all(state);
     return state;
 }
@@ -263,9 +205,7 @@ void storage_state_close(storage_state *state)
     g_hash_table_destroy(state->pools);
     g_mutex_clear(&state->lock);
     g_mutex_clear(&state->add_lock);
-    g_free(state->config_dir);
-    g_free(state->autostart_dir);
-    g_free(state->run_dir);
+    def_files_clear(&state->files);
     g_free(state);
 }
 
