@@ -315,12 +315,5 @@ int vireo_domain_interface_addresses(vireo_domain *dom, vireo_domain_interface *
 
 void vireo_domain_interface_free(vireo_domain_interface *iface)
 {
-    if (!iface)
-        return;
-    for (unsigned int i = 0; i < iface->naddrs; i++)
-        g_free(iface->addrs[i].addr);
-    g_free(iface->addrs);
-    g_free(iface->name);
-    g_free(iface->hwaddr);
-    g_free(iface);
+    domain_iface_free(iface);
 }

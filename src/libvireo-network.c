@@ -79,15 +79,7 @@ void vireo_network_list_free(vireo_network **nets)
 
 void vireo_network_dhcp_lease_free(vireo_network_dhcp_lease *lease)
 {
-    if (!lease)
-        return;
-    g_free(lease->iface);
-    g_free(lease->mac);
-    g_free(lease->iaid);
-    g_free(lease->ipaddr);
-    g_free(lease->hostname);
-    g_free(lease->clientid);
-    g_free(lease);
+    dhcp_lease_free(lease);
 }
 
 /* ---- lookups and lists ---- */

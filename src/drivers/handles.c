@@ -215,3 +215,32 @@ int iface_handle_unref(vireo_interface *iface)
     g_free(iface);
     return 0;
 }
+
+void dhcp_lease_free(gpointer p)
+{
+    vireo_network_dhcp_lease *lease = p;
+
+    if (!lease)
+        return;
+    g_free(lease->iface);
+    g_free(lease->mac);
+    g_free(lease->iaid);
+    g_free(lease->ipaddr);
+    g_free(lease->hostname);
+    g_free(lease->clientid);
+    g_free(lease);
+}
+
+void domain_iface_free(gpointer p)
+{
+    vireo_domain_interface *iface = p;
+
+    if (!iface)
+        return;
+    for (unsigned int i = 0; i < iface->naddrs; i++)
+        g_free(iface->addrs[i].addr);
+    g_free(iface->addrs);
+    g_free(iface->name);
+    g_free(iface->hwaddr);
+    g_free(iface);
+}

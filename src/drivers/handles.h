@@ -127,4 +127,10 @@ vireo_interface *iface_handle_new(vireo_conn *conn, const char *name, const char
 void iface_handle_ref(vireo_interface *iface);
 int iface_handle_unref(vireo_interface *iface);
 
+/* The structs drivers hand out through the tables (the public
+ * vireo_network_dhcp_lease_free and vireo_domain_interface_free are
+ * these); NULL is fine */
+void dhcp_lease_free(gpointer lease);
+void domain_iface_free(gpointer iface);
+
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/handles.h"
 #include "drivers/network/network_dnsmasq.h"
 #include "util/error.h"
 
@@ -37,17 +38,9 @@ static network_def *load(const char *path)
     return network_def_parse(xml);
 }
 
-static void lease_free(gpointer p)
-{
-    vireo_network_dhcp_lease *l = p;
-
-    g_free(l->iface), g_free(l->mac), g_free(l->iaid), g_free(l->ipaddr);
-    g_free(l->hostname), g_free(l->clientid), g_free(l);
-}
-
 static int leases(int argc, char **argv)
 {
-    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(lease_free);
+    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(dhcp_lease_free);
 
     if (dnsmasq_leases_read(argv[2], argv[3], argv[4], argc > 5 ? argv[5] : NULL, out) < 0)
         return fail();

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "drivers/handles.h"
 #include "check.h"
 #include "drivers/network/network_dnsmasq.h"
 #include "util/error.h"
@@ -373,17 +374,9 @@ static void test_conf_no_dns(void)
           "forwardPlainNames='no': domain-needed and local=//");
 }
 
-static void lease_free(gpointer p)
-{
-    vireo_network_dhcp_lease *l = p;
-
-    g_free(l->iface), g_free(l->mac), g_free(l->iaid), g_free(l->ipaddr);
-    g_free(l->hostname), g_free(l->clientid), g_free(l);
-}
-
 static void test_leases_parse(void)
 {
-    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(lease_free);
+    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(dhcp_lease_free);
     const char *text =
         "2000000000 52:54:00:aa:bb:cc 192.168.122.50 guest1 01:52:54:00:aa:bb:cc\n"
         "0 52:54:00:AA:BB:DD 192.168.122.51 * *\n"

@@ -164,20 +164,6 @@ static int net_is_persistent(vireo_network *net)
     return persistent;
 }
 
-/* (the public vireo_network_dhcp_lease_free is above this layer) */
-static void lease_free(gpointer p)
-{
-    vireo_network_dhcp_lease *lease = p;
-
-    g_free(lease->iface);
-    g_free(lease->mac);
-    g_free(lease->iaid);
-    g_free(lease->ipaddr);
-    g_free(lease->hostname);
-    g_free(lease->clientid);
-    g_free(lease);
-}
-
 static int net_get_dhcp_leases(vireo_network *net, const char *mac,
                                vireo_network_dhcp_lease ***leases, unsigned int flags)
 {
@@ -197,7 +183,7 @@ static int net_get_dhcp_leases(vireo_network *net, const char *mac,
         }
         lower = g_ascii_strdown(mac, -1);
     }
-    out = g_ptr_array_new_with_free_func(lease_free);
+    out = g_ptr_array_new_with_free_func(dhcp_lease_free);
     if (network_obj_leases(obj, lower, out) < 0)
         return -1;
     n = (int)out->len;

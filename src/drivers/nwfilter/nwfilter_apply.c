@@ -14,6 +14,7 @@
 
 #include "conf/device_def.h"
 #include "drivers/network/network_port.h"
+#include "drivers/handles.h"
 #include "drivers/nwfilter/nwfilter_apply.h"
 #include "drivers/nwfilter/nwfilter_priv.h"
 #include "drivers/nwfilter/nwfilter_rules.h"
@@ -90,7 +91,7 @@ static int binding_apply(nwfilter_state *state, nwfilter_binding *b, bool *learn
 /* The guest's IPv4 address from its network's leases (new string), NULL */
 static char *lease_ip(nwfilter_state *state, nwfilter_binding *b)
 {
-    g_autoptr(GPtrArray) leases = g_ptr_array_new();
+    g_autoptr(GPtrArray) leases = g_ptr_array_new_with_free_func(dhcp_lease_free);
     char *ip = NULL;
 
     if (!b->network)
@@ -102,13 +103,6 @@ static char *lease_ip(nwfilter_state *state, nwfilter_binding *b)
 
         if (!ip && l->type == VIREO_IP_ADDR_TYPE_IPV4 && l->ipaddr)
             ip = g_strdup(l->ipaddr);
-        g_free(l->iface);
-        g_free(l->mac);
-        g_free(l->iaid);
-        g_free(l->ipaddr);
-        g_free(l->hostname);
-        g_free(l->clientid);
-        g_free(l);
     }
     return ip;
 }

@@ -20,32 +20,6 @@
 #define IFADDR_ARP_TABLE "/proc/net/arp"
 #define IFADDR_ARP_COMPLETE 0x2     /* ATF_COM */
 
-/* (the public vireo_*_free are above this layer) */
-static void ifaddr_lease_free(gpointer p)
-{
-    vireo_network_dhcp_lease *lease = p;
-
-    g_free(lease->iface);
-    g_free(lease->mac);
-    g_free(lease->iaid);
-    g_free(lease->ipaddr);
-    g_free(lease->hostname);
-    g_free(lease->clientid);
-    g_free(lease);
-}
-
-static void ifaddr_iface_free(gpointer p)
-{
-    vireo_domain_interface *iface = p;
-
-    for (unsigned int i = 0; i < iface->naddrs; i++)
-        g_free(iface->addrs[i].addr);
-    g_free(iface->addrs);
-    g_free(iface->name);
-    g_free(iface->hwaddr);
-    g_free(iface);
-}
-
 /* An entry for n with addrs (vireo_domain_ip_address, taken). */
 static vireo_domain_interface *ifaddr_entry(const device_interface *n, GArray *addrs)
 {
@@ -76,7 +50,7 @@ static void ifaddr_from_leases(qemu_drv *drv, const domain_def *live, GPtrArray 
 
         if (strcmp(n->type, "network") != 0 || !n->source_network)
             continue;
-        leases = g_ptr_array_new_with_free_func(ifaddr_lease_free);
+        leases = g_ptr_array_new_with_free_func(dhcp_lease_free);
         if (network_leases_for_mac(drv->node, n->source_network, n->mac, leases) < 0 ||
             leases->len == 0) {
             error_reset();
@@ -157,7 +131,7 @@ int qemu_domain_interface_addresses(vireo_domain *handle, vireo_domain_interface
                      handle->name);
     if (!live)
         return -1;
-    out = g_ptr_array_new_with_free_func(ifaddr_iface_free);
+    out = g_ptr_array_new_with_free_func(domain_iface_free);
     if (source == VIREO_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE)
         ifaddr_from_leases(dom->drv, live, out);
     else
