@@ -256,8 +256,12 @@ void qemu_net_unplug(qemu_dom *dom, const device_interface *n)
             log_warn("%s: cannot delete '%s': %s", dom->live ? dom->live->name : "?", dev,
                      error_last() ? error_last()->message : "?");
     }
-    if (dom->net_ports)
-        g_hash_table_steal_extended(dom->net_ports, key, NULL, (gpointer *)&port);
+    if (dom->net_ports) {
+        g_autofree char *stolen_key = NULL;
+
+        g_hash_table_steal_extended(dom->net_ports, key, (gpointer *)&stolen_key,
+                                    (gpointer *)&port);
+    }
     /* a port of a run no daemon of this process saw: adopt it to let go */
     if (!port && strcmp(n->type, "network") == 0 && n->has_portid && dom->live)
         port = network_port_reacquire(node, n->source_network, n->portid, n->mac,
