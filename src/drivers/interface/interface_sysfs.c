@@ -96,15 +96,7 @@ static char **sys_list_dir(const char *name, const char *sub)
 
 char **host_iface_names(void)
 {
-    g_autoptr(GDir) dir = g_dir_open(SYS_NET, 0, NULL);
-    GPtrArray *names = g_ptr_array_new();
-    const char *entry;
-
-    while (dir && (entry = g_dir_read_name(dir)))
-        g_ptr_array_add(names, g_strdup(entry));
-    g_ptr_array_sort(names, name_cmp);
-    g_ptr_array_add(names, NULL);
-    return (char **)g_ptr_array_free(names, FALSE);
+    return sys_list_dir("", NULL);
 }
 
 /* A VLAN's tag and parent from /proc/net/vlan/NAME ("VID: 5", "Device: eth0") */
