@@ -48,6 +48,9 @@ printf '\nwaiting for the guest to reach userspace (its serial console, %s):\n' 
 for _ in $(seq 300); do grep -q 'VIREO-GUEST: ready' "$root/demo-serial.log" 2>/dev/null && break; sleep 0.1; done
 grep 'VIREO-GUEST' "$root/demo-serial.log" || echo "(no marker yet: see $root/var/log/libvirt/qemu/demo.log)"
 
+say "vireo -c '$uri' net-list --all   # 'default' is defined, left inactive under --root"
+"$vireo" -c "$uri" net-list --all
+
 say "virsh -c '$uri' dominfo demo      # Debian's virsh, unchanged"
 virsh -c "$uri" dominfo demo
 say "/usr/bin/python3 -c 'import libvirt; ...'   # python3-libvirt, unchanged"
