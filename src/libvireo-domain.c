@@ -106,15 +106,8 @@ vireo_domain *vireo_domain_lookup_by_uuid_string(vireo_conn *conn, const char *u
     unsigned char uuid[VIREO_UUID_BUFLEN];
 
     API_CONN_DOMAIN_ENTRY(conn, lookup_by_uuid, false, NULL);
-    if (!uuidstr) {
-        api_invalid_arg(__func__, "uuidstr");
+    if (api_uuid_parse(uuidstr, uuid, __func__) < 0)
         return NULL;
-    }
-    if (uuid_parse(uuidstr, uuid) < 0) {
-        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "malformed UUID '%s' in %s",
-                     uuidstr, __func__);
-        return NULL;
-    }
     return conn->driver->domain->lookup_by_uuid(conn, uuid);
 }
 

@@ -25,6 +25,9 @@ bool api_writable(vireo_conn *conn, const char *func);
 void api_no_support(const char *func);
 /* Report VIREO_ERR_INVALID_ARG: "what in func must not be NULL" etc. */
 void api_invalid_arg(const char *func, const char *what);
+/* uuidstr (a *_lookup_by_uuid_string argument) into uuid; INVALID_ARG
+ * naming func when it is NULL or malformed */
+int api_uuid_parse(const char *uuidstr, unsigned char uuid[VIREO_UUID_BUFLEN], const char *func);
 
 /* pool, vol, secret are live handles; each reports its own INVALID_*
  * code (INVALID_STORAGE_POOL, INVALID_STORAGE_VOL, INVALID_SECRET). */

@@ -101,15 +101,8 @@ vireo_secret *vireo_secret_lookup_by_uuid_string(vireo_conn *conn, const char *u
     unsigned char uuid[VIREO_UUID_BUFLEN];
 
     API_CONN_SECRET_ENTRY(conn, lookup_by_uuid, false, NULL);
-    if (!uuidstr) {
-        api_invalid_arg(__func__, "uuid");
+    if (api_uuid_parse(uuidstr, uuid, __func__) < 0)
         return NULL;
-    }
-    if (uuid_parse(uuidstr, uuid) < 0) {
-        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "malformed UUID '%s' in %s",
-                     uuidstr, __func__);
-        return NULL;
-    }
     return conn->driver->secret->lookup_by_uuid(conn, uuid);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "libvireo-priv.h"
+#include "util/uuid.h"
 #include "drivers/event.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "drivers/test/test_driver.h"
@@ -120,6 +121,20 @@ void api_invalid_arg(const char *func, const char *what)
 {
     error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "%s in %s must not be NULL", what,
                  func);
+}
+
+int api_uuid_parse(const char *uuidstr, unsigned char uuid[VIREO_UUID_BUFLEN], const char *func)
+{
+    if (!uuidstr) {
+        api_invalid_arg(func, "uuid");
+        return -1;
+    }
+    if (uuid_parse(uuidstr, uuid) < 0) {
+        error_report(VIREO_FROM_NONE, VIREO_ERR_INVALID_ARG, "malformed UUID '%s' in %s",
+                     uuidstr, func);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- errors ---- */
