@@ -7,6 +7,7 @@
 # own address and loses its traffic once it changes it; the unfiltered
 # vf-b keeps its traffic.  A restarted vireod keeps vf-a filtered.
 # Destroying vf-a removes its nftables table.
+# vireo-test: once  (the filter code runs under the sanitizers in test-nwfilter-veth.sh, the guest plumbing in test-guests.sh)
 . "$(dirname "$0")/../lib.sh"
 . "$VIREO_TOP/tests/qemu/lib-guest.sh"
 . "$VIREO_TOP/tests/network/lib-network.sh"
