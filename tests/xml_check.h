@@ -1,7 +1,8 @@
 /*
  * xml_check.h: what the XML corpus tests (domain_xml.c, storage_xml.c,
- * secret.c) check the same way: outputs against libvirt's RelaxNG
- * schemas, and bad inputs refused as their NAME.err says.
+ * secret.c, network_xml.c, nwfilter_xml.c) check the same way: outputs
+ * against libvirt's RelaxNG schemas, and bad inputs refused as their
+ * NAME.err says.
  */
 #ifndef VIREO_TESTS_XML_CHECK_H
 #define VIREO_TESTS_XML_CHECK_H
@@ -17,6 +18,30 @@
 #include "util/error.h"
 
 #define XML_SCHEMA_DIR "/usr/share/libvirt/schemas/"
+
+/* The thread's error message, for a NOTE */
+static inline const char *xml_check_error(void)
+{
+    const vireo_error *e = error_last();
+
+    return e ? e->message : "no error set";
+}
+
+/* The NAME.xml inputs of dir, sorted: not the NAME.out.xml outputs; the
+ * bad-* ones when bad, the others when not */
+static inline GPtrArray *xml_check_inputs(const char *dir, bool bad)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d)))
+        if (g_str_has_suffix(n, ".xml") && !g_str_has_suffix(n, ".out.xml") &&
+            g_str_has_prefix(n, "bad-") == bad)
+            g_ptr_array_add(names, g_strdup(n));
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    return names;
+}
 
 /* One xmllint run over every file against XML_SCHEMA_DIR/rng; its stderr
  * says "FILE validates" or "FILE fails to validate" per file.  SKIP when

@@ -25,28 +25,6 @@
 #include "util/uuid.h"
 #include "util/xml.h"
 
-static const char *error_message(void)
-{
-    const vireo_error *e = error_last();
-
-    return e ? e->message : "no error set";
-}
-
-/* NAME.xml inputs of dir: not outputs, bad ones only when bad */
-static GPtrArray *list_inputs(const char *dir, bool bad)
-{
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d)))
-        if (g_str_has_suffix(n, ".xml") && !g_str_has_suffix(n, ".out.xml") &&
-            g_str_has_prefix(n, "bad-") == bad)
-            g_ptr_array_add(names, g_strdup(n));
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
-    return names;
-}
-
 /* VIREO_REGENERATE does not apply: the expected files are libvirt's */
 static char *check_one(const char *dir, const char *name, const char *tmp, bool regen)
 {
@@ -62,7 +40,7 @@ static char *check_one(const char *dir, const char *name, const char *tmp, bool 
     g_file_get_contents(path, &xml, NULL, NULL);
     def = xml ? network_def_parse(xml) : NULL;
     if (!CHECK(def != NULL, "%s parses", name)) {
-        NOTE("%s", error_message());
+        NOTE("%s", xml_check_error());
         return NULL;
     }
     out = network_def_format(def);
@@ -74,7 +52,7 @@ static char *check_one(const char *dir, const char *name, const char *tmp, bool 
     again = def2 ? network_def_format(def2) : NULL;
     if (!CHECK(again && strcmp(again, out) == 0, "%s: format -> parse -> format is identical",
                name))
-        NOTE("%s", again ? again : error_message());
+        NOTE("%s", again ? again : xml_check_error());
     written = g_strdup_printf("%s/%s.xml", tmp, stem);
     g_file_set_contents(written, out, -1, NULL);
     return written;
@@ -82,7 +60,7 @@ static char *check_one(const char *dir, const char *name, const char *tmp, bool 
 
 static void run_corpus(const char *dir)
 {
-    g_autoptr(GPtrArray) names = list_inputs(dir, false);
+    g_autoptr(GPtrArray) names = xml_check_inputs(dir, false);
 
     CHECK(names->len >= 12, "corpus has at least 12 network XMLs (%u)", names->len);
     xml_check_corpus(dir, names, "vireo-network-xml-XXXXXX", check_one, "network.rng");
@@ -98,7 +76,7 @@ static bool network_refuses(const char *xml, const char *name)
 
 static void run_bad(const char *dir)
 {
-    g_autoptr(GPtrArray) names = list_inputs(dir, true);
+    g_autoptr(GPtrArray) names = xml_check_inputs(dir, true);
 
     CHECK(names->len >= 30, "at least 30 bad network XMLs (%u)", names->len);
     for (guint i = 0; i < names->len; i++)
@@ -119,7 +97,7 @@ static void check_driver_fields(void)
     g_autofree char *out = def ? network_def_format(def) : NULL;
 
     if (!CHECK(def != NULL, "a NAT network with DHCP parses")) {
-        NOTE("%s", error_message());
+        NOTE("%s", xml_check_error());
         return;
     }
     v4 = def->ips->pdata[0];

@@ -20,27 +20,6 @@
 #include "drivers/nwfilter/nwfilter_priv.h"
 #include "util/error.h"
 
-static const char *error_message(void)
-{
-    const vireo_error *e = error_last();
-
-    return e ? e->message : "no error set";
-}
-
-static GPtrArray *list_inputs(const char *dir, bool bad)
-{
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d)))
-        if (g_str_has_suffix(n, ".xml") && !g_str_has_suffix(n, ".out.xml") &&
-            g_str_has_prefix(n, "bad-") == bad)
-            g_ptr_array_add(names, g_strdup(n));
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
-    return names;
-}
-
 /* format -> parse -> format is identical; the output written under tmp */
 static char *check_roundtrip(const char *name, const char *out, const char *tmp)
 {
@@ -51,7 +30,7 @@ static char *check_roundtrip(const char *name, const char *out, const char *tmp)
 
     if (!CHECK(again && strcmp(again, out) == 0, "%s: format -> parse -> format is identical",
                name))
-        NOTE("%s", again ? again : error_message());
+        NOTE("%s", again ? again : xml_check_error());
     written = g_strdup_printf("%s/%s.xml", tmp, stem);
     g_file_set_contents(written, out, -1, NULL);
     return written;
@@ -68,7 +47,7 @@ static char *check_one(const char *dir, const char *name, const char *tmp, bool 
     g_file_get_contents(path, &xml, NULL, NULL);
     def = xml ? nwfilter_def_parse(xml) : NULL;
     if (!CHECK(def != NULL, "%s parses", name)) {
-        NOTE("%s", error_message());
+        NOTE("%s", xml_check_error());
         return NULL;
     }
     out = nwfilter_def_format(def);
@@ -107,7 +86,7 @@ static void run_builtins(void)
         g_autofree char *file = g_strconcat(b[0], ".xml", NULL);
 
         if (!CHECK(def && strcmp(def->name, b[0]) == 0, "built-in %s parses as itself", b[0])) {
-            NOTE("%s", error_message());
+            NOTE("%s", xml_check_error());
             continue;
         }
         g_hash_table_add(names, (char *)b[0]);
@@ -161,8 +140,8 @@ int main(void)
 {
     const char *top = g_getenv("VIREO_TOP");
     g_autofree char *dir = g_build_filename(top ? top : ".", "tests", "xml", "nwfilter", NULL);
-    g_autoptr(GPtrArray) good = list_inputs(dir, false);
-    g_autoptr(GPtrArray) bad = list_inputs(dir, true);
+    g_autoptr(GPtrArray) good = xml_check_inputs(dir, false);
+    g_autoptr(GPtrArray) bad = xml_check_inputs(dir, true);
 
     CHECK(good->len >= 8, "corpus has at least 8 filter XMLs (%u)", good->len);
     xml_check_corpus(dir, good, "vireo-nwfilter-xml-XXXXXX", check_one, "nwfilter.rng");

@@ -24,29 +24,6 @@
 #include "util/secret_crypt.h"
 #include "util/uuid.h"
 
-
-static const char *error_message(void)
-{
-    const vireo_error *e = error_last();
-
-    return e ? e->message : "no error set";
-}
-
-/* NAME.xml inputs of dir: not outputs, bad ones only when bad */
-static GPtrArray *list_inputs(const char *dir, bool bad)
-{
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *n;
-
-    while (d && (n = g_dir_read_name(d)))
-        if (g_str_has_suffix(n, ".xml") && !g_str_has_suffix(n, ".out.xml") &&
-            g_str_has_prefix(n, "bad-") == bad)
-            g_ptr_array_add(names, g_strdup(n));
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
-    return names;
-}
-
 /* parse, compare, reparse; the output written under tmp for the schema
  * check (caller frees the path), NULL when it did not parse */
 static char *check_one(const char *dir, const char *name, const char *tmp, bool regen)
@@ -62,7 +39,7 @@ static char *check_one(const char *dir, const char *name, const char *tmp, bool 
     g_file_get_contents(path, &xml, NULL, NULL);
     def = xml ? secret_def_parse(xml) : NULL;
     if (!CHECK(def != NULL, "%s parses", name)) {
-        NOTE("%s", error_message());
+        NOTE("%s", xml_check_error());
         return NULL;
     }
     out = secret_def_format(def);
@@ -75,7 +52,7 @@ static char *check_one(const char *dir, const char *name, const char *tmp, bool 
     again = def2 ? secret_def_format(def2) : NULL;
     if (!CHECK(again && strcmp(again, out) == 0, "%s: format -> parse -> format is identical",
                name))
-        NOTE("%s", again ? again : error_message());
+        NOTE("%s", again ? again : xml_check_error());
     written = g_strdup_printf("%s/%s.xml", tmp, stem);
     g_file_set_contents(written, out, -1, NULL);
     return written;
@@ -84,7 +61,7 @@ static char *check_one(const char *dir, const char *name, const char *tmp, bool 
 /* One xmllint run over every output; stderr says "FILE validates" per file. */
 static void run_corpus(const char *dir)
 {
-    g_autoptr(GPtrArray) names = list_inputs(dir, false);
+    g_autoptr(GPtrArray) names = xml_check_inputs(dir, false);
 
     CHECK(names->len >= 8, "corpus has at least 8 secret XMLs (%u)", names->len);
     xml_check_corpus(dir, names, "vireo-secret-xml-XXXXXX", check_one, "secret.rng");
@@ -100,7 +77,7 @@ static bool secret_refuses(const char *xml, const char *name)
 
 static void run_bad(const char *dir)
 {
-    g_autoptr(GPtrArray) names = list_inputs(dir, true);
+    g_autoptr(GPtrArray) names = xml_check_inputs(dir, true);
 
     CHECK(names->len >= 10, "at least 10 bad secret XMLs (%u)", names->len);
     for (guint i = 0; i < names->len; i++)
@@ -188,7 +165,7 @@ static void check_refused(const secret_key *key, const char *context, const uint
     if (!CHECK(!out && e && e->code == VIREO_ERR_INTERNAL_ERROR &&
                    strstr(e->message, "/x/value.enc"),
                "%s is refused with an error naming the value", why))
-        NOTE("%s", out ? "decrypted" : error_message());
+        NOTE("%s", out ? "decrypted" : xml_check_error());
     secret_value_free(out, out_len);
 }
 
@@ -241,7 +218,7 @@ static void run_crypt_keyfile(void)
     struct stat st;
 
     if (!CHECK(k1 != NULL, "the master key is created on first use"))
-        NOTE("%s", error_message());
+        NOTE("%s", xml_check_error());
     CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600 && st.st_size == SECRET_KEY_LEN,
           "the key file has mode 0600 and 32 bytes");
     CHECK(stat(dir, &st) == 0 && (st.st_mode & 07777) == 0700, "its new folder has mode 0700");
@@ -252,12 +229,12 @@ static void run_crypt_keyfile(void)
     g_chmod(path, 0644);
     error_reset();
     k2 = secret_key_load(path, VIREO_FROM_SECRET);
-    CHECK(!k2 && strstr(error_message(), path), "a key file readable by others is refused");
+    CHECK(!k2 && strstr(xml_check_error(), path), "a key file readable by others is refused");
     g_chmod(path, 0600);
     g_file_set_contents(path, "short", 5, NULL);
     g_chmod(path, 0600);
     k3 = secret_key_load(path, VIREO_FROM_SECRET);
-    CHECK(!k3 && strstr(error_message(), "32 bytes"),
+    CHECK(!k3 && strstr(xml_check_error(), "32 bytes"),
           "a key file of the wrong size is refused, not replaced");
     g_unlink(path);
     g_rmdir(dir);
