@@ -38,6 +38,16 @@ static inline void fuzz_quiet(void)
     log_set_outputs("4:file:/dev/null");
 }
 
+/* The LLVMFuzzerInitialize of a target that needs nothing but quiet logs */
+#define FUZZ_QUIET_INITIALIZE                                                                      \
+    int LLVMFuzzerInitialize(int *argc, char ***argv)                                              \
+    {                                                                                              \
+        (void)argc;                                                                                \
+        (void)argv;                                                                                \
+        fuzz_quiet();                                                                              \
+        return 0;                                                                                  \
+    }
+
 /* The input as a NUL-terminated string (embedded NULs cut it short, as
  * they would for any C caller).  Caller frees. */
 static inline char *fuzz_string(const uint8_t *data, size_t size)

@@ -11,13 +11,7 @@
 #include "conf/domain_def.h"
 #include "vireo/vireo.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_quiet();
-    return 0;
-}
+FUZZ_QUIET_INITIALIZE
 
 static void fuzz_roundtrip(const char *text, unsigned int parse_flags, unsigned int format_flags)
 {

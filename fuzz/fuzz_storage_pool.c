@@ -10,13 +10,7 @@
 #include "conf/storage_pool.h"
 #include "vireo/vireo.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_quiet();
-    return 0;
-}
+FUZZ_QUIET_INITIALIZE
 
 static void fuzz_roundtrip(const char *text, unsigned int flags)
 {

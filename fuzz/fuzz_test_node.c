@@ -11,13 +11,7 @@
 #include "fuzz_common.h"   /* first: it sets _GNU_SOURCE */
 #include "drivers/test/test_node.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_quiet();
-    return 0;
-}
+FUZZ_QUIET_INITIALIZE
 
 static bool fuzz_names_special_files(const uint8_t *data, size_t size)
 {
