@@ -78,11 +78,20 @@ static daemon_client *client_alloc(daemon_server *srv, int fd, listen_kind kind)
     return c;
 }
 
-daemon_client *client_new(daemon_server *srv, int fd, listen_kind kind)
+daemon_client *client_new(daemon_listener *l, int fd)
 {
-    daemon_client *c = client_alloc(srv, fd, kind);
+    daemon_server *srv = l->srv;
+    daemon_client *c = client_alloc(srv, fd, l->kind);
+    listen_kind kind = l->kind;
 
-    c->peer = client_peer_describe(fd);
+    c->via = l->transport;
+    c->auth = l->auth;
+    c->authenticated = l->auth == LISTEN_AUTH_NONE;
+    if (l->transport == LISTEN_UNIX)
+        identity_from_unix(&c->ident, fd);
+    else
+        identity_from_tcp(&c->ident, fd);
+    c->peer = daemon_identity_describe(&c->ident);
     g_hash_table_add(srv->clients, c);
     log_info("client %d (%s): connected on the %s socket", c->id, c->peer,
              kind == LISTEN_RO ? "read-only" : kind == LISTEN_ADMIN ? "admin" : "read-write");
@@ -121,6 +130,7 @@ void client_unref(daemon_client *c)
     if (c->in)
         g_byte_array_unref(c->in);
     g_mutex_clear(&c->lock);
+    identity_clear(&c->ident);
     g_free(c->peer);
     g_free(c);
 }

@@ -9,10 +9,34 @@
 #define VIREO_DAEMON_CLIENT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "vireo/vireo.h"
 
 typedef struct daemon_client daemon_client;
+
+/* Who a client is, as far as its socket and authentication tell (issue
+ * 10).  Filled on the main thread while the client connects and
+ * authenticates (identity.c: the unix peer; the TLS layer: x509_dn;
+ * SASL: sasl_user), fixed once it is authenticated: calls only read it.
+ * Strings owned by the client. */
+typedef struct daemon_identity {
+    bool local;             /* unix socket: uid, gid, pid are the peer's (SO_PEERCRED) */
+    uid_t uid;
+    gid_t gid;
+    pid_t pid;
+    char *user, *group;     /* names of uid and gid (local), NULL when unknown */
+    char *address;          /* "IP;PORT" of a TCP peer, NULL on a unix socket */
+    char *x509_dn;          /* DN of the TLS client certificate, NULL when none */
+    char *sasl_user;        /* the SASL user name once authenticated, NULL when none */
+} daemon_identity;
+
+/* The caller's identity (borrowed, valid during the call). */
+const daemon_identity *daemon_client_identity(daemon_client *c);
+/* The identity in words for logs and the audit log: "uid 0 (root) gid 0
+ * (root) pid 42" / "address 10.0.0.2;4711 x509 'CN=a' sasl 'alice'".
+ * Caller frees. */
+char *daemon_identity_describe(const daemon_identity *id);
 
 /* The client's open connection (borrowed), NULL before CONNECT_OPEN. */
 vireo_conn *daemon_client_conn(daemon_client *c);
@@ -27,6 +51,10 @@ int daemon_client_close(daemon_client *c);
 
 /* The client came in on the read-only socket. */
 bool daemon_client_read_only(daemon_client *c);
+
+/* The client passed its listener's authentication (always true where
+ * the listener's auth is "none"); thread-safe. */
+bool daemon_client_authenticated(daemon_client *c);
 
 /* CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: deliver event_id events (of
  * dom, or every domain when NULL) to this client as MESSAGE packets

@@ -30,7 +30,7 @@ typedef struct conf_reader {
     int line;
 } conf_reader;
 
-typedef enum { SET_STRING, SET_INT, SET_PERMS } setting_kind;
+typedef enum { SET_STRING, SET_INT, SET_PERMS, SET_STRV } setting_kind;
 
 typedef struct setting {
     const char *key;
@@ -47,6 +47,24 @@ static const setting settings[] = {
     S(unix_sock_admin_perms, SET_PERMS),
     S(auth_unix_ro, SET_STRING),
     S(auth_unix_rw, SET_STRING),
+    S(listen_tls, SET_INT),
+    S(listen_tcp, SET_INT),
+    S(listen_addr, SET_STRING),
+    S(tls_port, SET_STRING),
+    S(tcp_port, SET_STRING),
+    S(auth_tls, SET_STRING),
+    S(auth_tcp, SET_STRING),
+    S(key_file, SET_STRING),
+    S(cert_file, SET_STRING),
+    S(ca_file, SET_STRING),
+    S(crl_file, SET_STRING),
+    S(tls_no_verify_certificate, SET_INT),
+    S(tls_allowed_dn_list, SET_STRV),
+    S(sasl_allowed_username_list, SET_STRV),
+    S(tls_priority, SET_STRING),
+    S(access_drivers, SET_STRV),
+    S(access_rules_file, SET_STRING),
+    S(audit_file, SET_STRING),
     S(max_clients, SET_INT),
     S(max_workers, SET_INT),
     S(min_workers, SET_INT),
@@ -84,6 +102,7 @@ daemon_config *config_new(void)
     cfg->unix_sock_ro_perms = 0777;
     cfg->unix_sock_rw_perms = 0700;
     cfg->unix_sock_admin_perms = 0700;
+    cfg->listen_tls = 1;
     cfg->max_clients = 5000;
     cfg->max_workers = 20;
     cfg->min_workers = 5;
@@ -107,6 +126,8 @@ void config_free(daemon_config *cfg)
     for (size_t i = 0; i < G_N_ELEMENTS(settings); i++) {
         if (settings[i].kind == SET_STRING)
             g_free(G_STRUCT_MEMBER(char *, cfg, settings[i].offset));
+        else if (settings[i].kind == SET_STRV)
+            g_strfreev(G_STRUCT_MEMBER(char **, cfg, settings[i].offset));
     }
     g_ptr_array_unref(cfg->ignored);
     g_free(cfg);
@@ -266,6 +287,22 @@ static int config_apply(daemon_config *cfg, conf_reader *r, const setting *s, co
             return config_bad_type(r, s->key, "an octal mode in a string, like \"0770\"");
         G_STRUCT_MEMBER(int, cfg, s->offset) = (int)mode;
         return 0;
+    case SET_STRV: {
+        g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+        if (v->kind != VAL_LIST)
+            return config_bad_type(r, s->key, "a list of strings");
+        for (guint i = 0; i < v->list->len; i++) {
+            const conf_value *item = v->list->pdata[i];
+
+            if (item->kind != VAL_STRING)
+                return config_bad_type(r, s->key, "a list of strings");
+            g_strv_builder_add(b, item->str);
+        }
+        g_strfreev(G_STRUCT_MEMBER(char **, cfg, s->offset));
+        G_STRUCT_MEMBER(char **, cfg, s->offset) = g_strv_builder_end(b);
+        return 0;
+    }
     }
     return 0;
 }

@@ -27,8 +27,25 @@ typedef struct daemon_config {
     int unix_sock_ro_perms;     /* mode bits */
     int unix_sock_rw_perms;
     int unix_sock_admin_perms;
-    char *auth_unix_ro;         /* "none" only */
+    char *auth_unix_ro;         /* "none" or "sasl" (libvirt also has "polkit") */
     char *auth_unix_rw;
+    /* TCP listeners, with vireod --listen (issue 10) */
+    int listen_tls;             /* 1: TLS on listen_addr:tls_port (default 1) */
+    int listen_tcp;             /* 1: plain TCP on tcp_port (default 0; needs auth_tcp "sasl") */
+    char *listen_addr;          /* default: every address ("0.0.0.0" and "::") */
+    char *tls_port;             /* default "16514" (a string, as libvirtd.conf) */
+    char *tcp_port;             /* default "16509" */
+    char *auth_tls;             /* "none" (default) or "sasl" */
+    char *auth_tcp;             /* "sasl" (default) or "none" */
+    char *key_file, *cert_file, *ca_file, *crl_file;   /* NULL: libvirt's defaults under the root (rpc/tls.h) */
+    int tls_no_verify_certificate;  /* 1: do not ask for client certificates */
+    char **tls_allowed_dn_list;     /* NULL: any DN; glob patterns */
+    char **sasl_allowed_username_list; /* NULL: any SASL user; glob patterns */
+    char *tls_priority;         /* GnuTLS priority string, NULL: "NORMAL" */
+    /* Access control and audit (issue 10; vireod's own settings) */
+    char **access_drivers;      /* libvirtd's key: [ "rules" ] turns the rules file on */
+    char *access_rules_file;    /* NULL: ROOT/etc/libvirt/access-rules.conf */
+    char *audit_file;           /* NULL: ROOT/var/log/libvirt/vireod-audit.log */
     int max_clients;
     int max_workers;
     int min_workers;

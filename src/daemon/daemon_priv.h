@@ -16,6 +16,7 @@
 #include "daemon/client.h"
 #include "daemon/config.h"
 #include "rpc/packet.h"
+#include "rpc/transport.h"
 
 typedef enum {
     LISTEN_RW,
@@ -43,10 +44,26 @@ typedef struct limit_log {
     gint64 last_us;         /* monotonic time of the last line logged */
 } limit_log;
 
-/* One listening unix socket.  Owned by daemon_server.listeners. */
+/* How a listener's clients authenticate (libvirt's auth_unix_ro,
+ * auth_unix_rw, auth_tcp, auth_tls), REMOTE_AUTH_* numbers. */
+typedef enum {
+    LISTEN_AUTH_NONE = 0,   /* REMOTE_AUTH_NONE: authenticated once connected */
+    LISTEN_AUTH_SASL = 1,   /* REMOTE_AUTH_SASL: only AUTH_* calls until SASL succeeds */
+} listen_auth;
+
+/* How a listener's bytes travel. */
+typedef enum {
+    LISTEN_UNIX,
+    LISTEN_TCP,             /* plain TCP (16509) */
+    LISTEN_TLS,             /* TLS over TCP (16514): handshake before any packet */
+} listen_transport;
+
+/* One listening socket.  Owned by daemon_server.listeners. */
 typedef struct daemon_listener {
     daemon_server *srv;     /* borrowed */
-    char *path;             /* owned */
+    char *path;             /* owned: the unix socket's path, or "ADDR:PORT" for TCP */
+    listen_transport transport;
+    listen_auth auth;
     int fd;
     guint watch;            /* main: accept source */
     guint resume_timer;     /* main: accepting paused, out of file descriptors */
@@ -68,6 +85,10 @@ struct daemon_server {
                                  * whole life, so a driver's state (the test
                                  * node) outlives any one client */
     vireo_conn *qemu_conn;      /* owned: the QEMU driver of this root, held likewise */
+    char *root;                 /* owned: "/" or --root DIR (certificates, SASL, rules, audit) */
+    struct tls_context *tls;    /* owned: the TLS listener's credentials, NULL without one */
+    struct daemon_acl *acl;     /* owned: the access rules (acl.c), NULL when rules are off */
+    struct daemon_audit *audit; /* owned: the audit log (audit.c) */
     int idle_timeout;           /* -t SECS, 0: none */
     guint idle_timer;           /* main */
     int next_client_id;         /* main */
@@ -89,7 +110,16 @@ struct daemon_client {
     daemon_server *srv;         /* borrowed: outlives every client */
     int id;                     /* for logs: "client 3" */
     int fd;                     /* main; -1 once closed */
+    rpc_transport *transport;   /* main: owned, all I/O goes through it; NULL once closed */
+    bool handshaking;           /* main: TLS handshake under way (tls below), no packets yet */
+    struct tls_session *tls;    /* main: the session while handshaking (then the transport's) */
     listen_kind kind;
+    listen_transport via;       /* how it came in */
+    listen_auth auth;           /* what its listener demands */
+    bool authenticated;         /* lock: auth done (at once with LISTEN_AUTH_NONE): calls
+                                 * other than AUTH_* are refused until then */
+    struct sasl_session *sasl;  /* owned: the SASL exchange and security layer, NULL when none */
+    daemon_identity ident;      /* see client.h: main until authenticated, then fixed */
     char *peer;                 /* "uid 1000, pid 42" for logs; owned */
     guint read_watch;           /* main */
     guint write_watch;          /* main: only while a write would block */
@@ -133,8 +163,10 @@ struct daemon_client {
 };
 
 /* --- client.c (I/O and lifetime) --- */
-/* Take over fd (accepted, non-blocking) as a new client; main thread. */
-daemon_client *client_new(daemon_server *srv, int fd, listen_kind kind);
+/* Take over fd (accepted, non-blocking) as a new client of l; main
+ * thread.  A TLS listener's client handshakes first (tls_session on
+ * srv->tls), a refused certificate closes it (logged, audited). */
+daemon_client *client_new(daemon_listener *l, int fd);
 /* Take over fd, accepted over max_clients: its first packet is answered
  * with the error naming the limit, then it is closed (within
  * CLIENT_LINGER_SECONDS at most).  peer: for the log (taken). */
@@ -160,6 +192,13 @@ void client_call_done(daemon_client *c);
  * RPC_MAX_STRING (the thread's error says so): count and log it; any
  * thread. */
 void client_refused_string(daemon_client *c, const rpc_header *hdr);
+
+/* --- identity.c --- */
+/* Fill id from a unix socket's peer (SO_PEERCRED, user and group names). */
+void identity_from_unix(daemon_identity *id, int fd);
+/* Fill id->address from a TCP socket's peer. */
+void identity_from_tcp(daemon_identity *id, int fd);
+void identity_clear(daemon_identity *id);
 
 /* --- client_api.c --- */
 /* Release the client's connection and its event registrations. */

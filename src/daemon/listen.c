@@ -164,7 +164,7 @@ static gboolean listen_on_accept(gint fd, GIOCondition cond, gpointer opaque)
         listen_over_limit(l, cfd);
         return G_SOURCE_CONTINUE;
     }
-    client_new(srv, cfd, l->kind);
+    client_new(l, cfd);
     return G_SOURCE_CONTINUE;
 }
 

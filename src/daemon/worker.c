@@ -38,6 +38,11 @@ static bool worker_allowed(daemon_client *c, const rpc_header *hdr, const dispat
         error_report(VIREO_FROM_RPC, VIREO_ERR_NO_SUPPORT, "unknown procedure: %d", hdr->proc);
         return false;
     }
+    if (!daemon_client_authenticated(c) && !g_str_has_prefix(proc->name, "AUTH_")) {
+        /* libvirt answers RPC, not AUTH_FAILED, for old clients' sake */
+        error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "authentication required");
+        return false;
+    }
     if (proc->needs_conn && !daemon_client_conn(c)) {
         error_report(VIREO_FROM_REMOTE, VIREO_ERR_INTERNAL_ERROR, "connection not open");
         return false;

@@ -18,7 +18,8 @@ static void test_good(void)
         "min_workers = 2\n"
         "keepalive_interval = -1\n"
         "log_filters = \"3:remote 4:event\"\n"
-        "access_drivers = [ \"polkit\",\n   \"other\", ]\n"
+        "access_drivers = [ \"rules\",\n   \"other\", ]\n"
+        "mdns_group_list = [ \"a\" ]\n"
         "\n"
         "auth_unix_rw = \"none\"\n";
 
@@ -29,8 +30,10 @@ static void test_good(void)
     CHECK(cfg->max_workers == 7 && cfg->min_workers == 2, "numbers are read");
     CHECK(cfg->keepalive_interval == -1, "negative numbers are read");
     CHECK(g_strcmp0(cfg->log_filters, "3:remote 4:event") == 0, "log_filters is read");
-    CHECK(cfg->ignored->len == 1 && g_str_equal(cfg->ignored->pdata[0], "access_drivers"),
+    CHECK(cfg->ignored->len == 1 && g_str_equal(cfg->ignored->pdata[0], "mdns_group_list"),
           "a list setting vireod ignores is parsed and noted");
+    CHECK(cfg->access_drivers && g_strv_length(cfg->access_drivers) == 2 &&
+          g_str_equal(cfg->access_drivers[1], "other"), "a list setting is read");
     CHECK(config_validate(cfg) == 0, "the values are valid together");
     CHECK(cfg->max_clients == 5000 && cfg->keepalive_count == 5,
           "unset settings keep libvirtd's defaults");
@@ -71,8 +74,8 @@ static void test_ignored_once(void)
 {
     g_autoptr(daemon_config) cfg = config_new();
 
-    CHECK(config_load_string(cfg, "listen_tls = 0\nlisten_tls = 1\nmdns_adv = 1\n"
-                             "listen_tls = 0\n", "x.conf") == 0, "unknown settings load");
+    CHECK(config_load_string(cfg, "mdns_name = \"a\"\nmdns_name = \"b\"\nmdns_adv = 1\n"
+                             "mdns_name = \"c\"\n", "x.conf") == 0, "unknown settings load");
     CHECK(cfg->ignored->len == 2, "each ignored setting is noted once (got %u)",
           cfg->ignored->len);
 }

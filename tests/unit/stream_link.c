@@ -32,6 +32,7 @@
 /* ---- the daemon's side: a client on one end of a socketpair ---- */
 
 static daemon_server srv;
+static daemon_listener listener = { .srv = &srv, .kind = LISTEN_RW, .transport = LISTEN_UNIX };
 
 static daemon_client *daemon_side(int fd)
 {
@@ -40,7 +41,7 @@ static daemon_client *daemon_side(int fd)
         srv.clients = g_hash_table_new(g_direct_hash, g_direct_equal);
         srv.over_limit = g_hash_table_new(g_direct_hash, g_direct_equal);
     }
-    return client_new(&srv, fd, LISTEN_RW);
+    return client_new(&listener, fd);
 }
 
 /* One round of the main loop (the daemon's I/O), or a short sleep. */
