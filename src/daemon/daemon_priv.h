@@ -119,6 +119,9 @@ struct daemon_client {
     bool authenticated;         /* lock: auth done (at once with LISTEN_AUTH_NONE): calls
                                  * other than AUTH_* are refused until then */
     struct sasl_session *sasl;  /* owned: the SASL exchange and security layer, NULL when none */
+    bool sasl_layer_pending;    /* lock: SASL completed with SSF > 0: once the out queue has
+                                 * drained (the reply that completed it is sent), client.c
+                                 * puts sasl on the transport */
     daemon_identity ident;      /* see client.h: main until authenticated, then fixed */
     char *peer;                 /* "uid 1000, pid 42" for logs; owned */
     guint read_watch;           /* main */

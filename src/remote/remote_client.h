@@ -29,6 +29,17 @@ typedef void (*remote_client_event_fn)(void *opaque, const rpc_header *hdr,
 /* Take fd (a connected stream socket; closed by remote_client_free) and
  * start its I/O thread.  on_event may be NULL.  Never fails. */
 remote_client *remote_client_new(int fd, remote_client_event_fn on_event, void *opaque);
+/* The same over a transport (taken; TLS handshake done), issue 10. */
+struct rpc_transport;
+remote_client *remote_client_new_transport(struct rpc_transport *t,
+                                           remote_client_event_fn on_event, void *opaque);
+/* The TLS session of the connection (borrowed), NULL when none. */
+struct tls_session *remote_client_tls(remote_client *client);
+/* Put the SASL security layer on (sess borrowed, kept by the caller
+ * until the client is freed): called by the thread that read the reply
+ * completing SASL, before its next call; safe against the I/O thread. */
+struct sasl_session;
+void remote_client_set_sasl(remote_client *client, struct sasl_session *sess);
 
 /* Stop the I/O thread, fail any waiting call, close the socket, free. */
 void remote_client_free(remote_client *client);

@@ -5,6 +5,7 @@
 #define VIREO_REMOTE_SOCKET_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "util/uri.h"
 
@@ -17,5 +18,18 @@ char *remote_socket_path(const vireo_uri *uri, bool read_only);
 /* Connect a stream socket to path.  The fd (close-on-exec), or -1 with
  * libvirt's "Failed to connect socket to 'PATH': ..." error. */
 int remote_socket_connect(const char *path);
+
+/* qemu+tcp:// and qemu+tls://: a TCP connection to the URI's host and
+ * port (default 16509 / 16514), non-blocking once connected.  The fd,
+ * or -1 with libvirt's "unable to connect to server at 'HOST:PORT': ..."
+ * error (VIREO_ERR_SYSTEM_ERROR). */
+int remote_tcp_connect(const vireo_uri *uri, const char *default_port);
+
+/* qemu+ssh://: run ssh to the URI's host with the remote command
+ * libvirt's client runs (virt-ssh-helper, else nc -U on the socket),
+ * talking over a socketpair.  Our end (non-blocking) and the child's
+ * pid in *child (the caller's transport owns it), or -1 with the
+ * error set.  remote_ssh.c. */
+int remote_ssh_open(const vireo_uri *uri, bool read_only, pid_t *child);
 
 #endif

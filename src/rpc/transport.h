@@ -34,6 +34,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(rpc_transport, rpc_transport_free)
 
 int rpc_transport_fd(const rpc_transport *t);
 
+/* The connection is a socketpair to a child (ssh, for qemu+ssh): the
+ * transport owns pid too, and free ends it (SIGTERM, then reaps it). */
+void rpc_transport_set_child(rpc_transport *t, pid_t pid);
+
 /* Put TLS on (sess taken: its handshake is done, tls_session_handshake
  * returned 1).  Every byte after goes through it. */
 void rpc_transport_set_tls(rpc_transport *t, tls_session *sess);

@@ -55,6 +55,21 @@
 
 typedef struct qemu_drv qemu_drv;
 
+/* ROOT/etc/libvirt/qemu.conf as libvirt's, read once when the driver
+ * starts (qemu_conf.c, issue 10).  Strings owned. */
+typedef struct qemu_conf {
+    char *user_name, *group_name;   /* QEMU runs as these; "root" under --root/embed and
+                                     * for the session unless qemu.conf says otherwise,
+                                     * "vireo-qemu" for the system root "/" */
+    uid_t user;
+    gid_t group;
+    bool dynamic_ownership;     /* chown images to user:group before start and restore
+                                 * them after stop (default 1) */
+    bool remember_owner;        /* restore the owner seen before start (default 1) */
+    int seccomp_sandbox;        /* 1 (default): -sandbox on,...; 0: none */
+    char **cgroup_controllers;  /* NULL: every controller the host has; [] none */
+} qemu_conf;
+
 /* One domain.  Reference-counted (atomic): the tables hold one, and so
  * does every call or task using it. */
 typedef struct qemu_dom {
@@ -87,6 +102,7 @@ struct qemu_drv {
     char *key;              /* registry key: the run folder */
     char *uri;              /* canonical URI: qemu:///system, qemu:///session, qemu:///embed?root=DIR */
     bool embed;
+    qemu_conf *conf;        /* owned, set once at creation (qemu_conf.c) */
     int job_timeout_ms;     /* set once at creation */
     char *config_dir, *autostart_dir, *run_dir, *log_dir, *cache_dir, *save_dir;
     struct node_state *node; /* the root's storage and secrets (one reference) */
