@@ -12,7 +12,8 @@ libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
 libiscsi-dev tgt parted
 clang libclang-rt-dev
 nfs-common lvm2
-libnl-route-3-dev libnftables-dev nftables dnsmasq-base iproute2 busybox isc-dhcp-client"
+libnl-route-3-dev libnftables-dev nftables dnsmasq-base iproute2 busybox isc-dhcp-client
+gnutls-bin libsasl2-dev sasl2-bin libsasl2-modules libsasl2-modules-db openssh-server openssh-client netcat-openbsd"
 
 missing=""
 for p in $pkgs; do
