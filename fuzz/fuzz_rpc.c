@@ -78,6 +78,7 @@
 #define FUZZ_POOLS FUZZ_NODE_ROOT "/pools/"
 
 static daemon_server srv;
+static daemon_listener listener = { .srv = &srv, .kind = LISTEN_RW, .transport = LISTEN_UNIX };
 static driver fuzz_driver;          /* the test driver's table with storage and secrets */
 static storage_driver fuzz_storage; /* storage_node_driver, guarded (fuzz_pool_allowed) */
 static bool fuzz_node_private;      /* FUZZ_NODE_ROOT is this process's tmpfs */
@@ -321,7 +322,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
         abort();
-    c = client_ref(client_new(&srv, sv[0], LISTEN_RW));
+    c = client_ref(client_new(&listener, sv[0]));
     dispatch_packet(c, fuzz_connect_open());
     fuzz_settle(c, sv[1]);
     /* no call of c runs now: give its connection storage and secrets */

@@ -15,6 +15,9 @@ nfs-common lvm2
 libnl-route-3-dev libnftables-dev nftables dnsmasq-base iproute2 busybox isc-dhcp-client
 gnutls-bin libsasl2-dev sasl2-bin libsasl2-modules libsasl2-modules-db openssh-server openssh-client netcat-openbsd"
 
+# the unprivileged user QEMU runs as on qemu:///system
+"$(dirname "$0")/users.sh"
+
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||

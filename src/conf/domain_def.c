@@ -168,6 +168,8 @@ static void features_clear(domain_features *f)
 
 static void tune_clear(domain_tune *t)
 {
+    if (t->blkio_devices)
+        g_ptr_array_unref(t->blkio_devices);
     if (t->hugepage_sizes)
         g_ptr_array_unref(t->hugepage_sizes);
     g_free(t->source_type);

@@ -165,12 +165,23 @@ typedef struct domain_sysinfo_entry {
     char *value;
 } domain_sysinfo_entry;
 
+/* <blkiotune><device>: one block device's I/O weight and throttles;
+ * 0 = not set. */
+typedef struct domain_blkio_device {
+    char *path;
+    unsigned int weight;
+    unsigned int read_iops, write_iops;     /* <read_iops_sec>, <write_iops_sec> */
+    uint64_t read_bytes, write_bytes;       /* <read_bytes_sec>, <write_bytes_sec> */
+} domain_blkio_device;
+
 /* The simple forms of the tuning elements; 0 / NULL = absent. */
 typedef struct domain_tune {
     bool has_shares, has_period, has_quota;
     uint64_t shares, period;    /* <cputune><shares>, <period> */
     int64_t quota;              /* <cputune><quota> (may be -1) */
     uint64_t hard_limit_kib, soft_limit_kib, swap_hard_limit_kib; /* <memtune> */
+    unsigned int blkio_weight;  /* <blkiotune><weight> */
+    GPtrArray *blkio_devices;   /* domain_blkio_device *: <blkiotune><device>; NULL none */
     bool hugepages;             /* <memoryBacking><hugepages/> */
     GPtrArray *hugepage_sizes;  /* uint64_t KiB as pointers: <page size=''/>; NULL none */
     bool nosharepages, locked;  /* <memoryBacking> flags */
@@ -212,7 +223,7 @@ typedef struct domain_def {
     domain_clock clock;
     domain_action on_poweroff, on_reboot, on_crash;
     domain_pm pm;
-    domain_tune tune;       /* cputune, memtune, memoryBacking, numatune */
+    domain_tune tune;       /* cputune, memtune, blkiotune, memoryBacking, numatune */
     GPtrArray *sysinfo;     /* domain_sysinfo_block *: <sysinfo type='smbios'>; NULL absent */
     GPtrArray *seclabels;   /* domain_seclabel * */
     domain_devices devices;

@@ -59,6 +59,7 @@ static void format_memory(xml_buf *b, const domain_def *def)
     xbuf_add(b, "<memory unit='KiB'>%" G_GUINT64_FORMAT "</memory>\n", def->memory_kib);
     xbuf_add(b, "<currentMemory unit='KiB'>%" G_GUINT64_FORMAT "</currentMemory>\n",
              def->current_memory_kib);
+    domain_blkiotune_format(b, &def->tune);
     domain_memtune_format(b, &def->tune);
 }
 

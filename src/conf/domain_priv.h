@@ -46,6 +46,7 @@ void domain_os_format(xml_buf *b, const domain_def *def);
 int domain_tune_parse(xml_doc *d, xmlNode *root, domain_tune *t);
 void domain_cputune_format(xml_buf *b, const domain_tune *t);
 void domain_memtune_format(xml_buf *b, const domain_tune *t);
+void domain_blkiotune_format(xml_buf *b, const domain_tune *t);
 void domain_numatune_format(xml_buf *b, const domain_tune *t);
 int domain_sysinfo_parse(xml_doc *d, xmlNode *node, GPtrArray **out);
 void domain_sysinfo_format(xml_buf *b, const GPtrArray *sysinfo);

@@ -1,6 +1,6 @@
 /*
- * domain_tune.c: the simple forms of <cputune>, <memtune>, <memoryBacking>,
- * <numatune>, and <sysinfo type='smbios'>, both ways.
+ * domain_tune.c: the simple forms of <cputune>, <memtune>, <blkiotune>,
+ * <memoryBacking>, <numatune>, and <sysinfo type='smbios'>, both ways.
  */
 #include <string.h>
 
@@ -53,6 +53,84 @@ static int parse_memtune(xml_doc *d, xmlNode *node, domain_tune *t)
     if ((c = xml_child(d, node, "swap_hard_limit")) &&
         domain_parse_size(d, c, NULL, &t->swap_hard_limit_kib) < 0)
         return -1;
+    return 0;
+}
+
+static void blkio_device_free(gpointer p)
+{
+    domain_blkio_device *dev = p;
+
+    g_free(dev->path);
+    g_free(dev);
+}
+
+/* The unsigned number in parent's child name (at most max) into *out;
+ * 0 absent or done, -1 with an error naming the value. */
+static int parse_child_number(xml_doc *d, xmlNode *parent, const char *name, uint64_t max,
+                              uint64_t *out)
+{
+    xmlNode *c = xml_child(d, parent, name);
+    uint64_t v = 0;
+    int rc;
+
+    if (!c)
+        return 0;
+    if ((rc = xml_text_u64(d, c, &v)) < 0)
+        return -1;
+    if (v > max) {
+        g_autofree char *text = g_strdup_printf("%" G_GUINT64_FORMAT, v);
+
+        xml_report_invalid(d, c, NULL, text);
+        return -1;
+    }
+    if (rc == 1)
+        *out = v;
+    return 0;
+}
+
+static int parse_blkio_device(xml_doc *d, xmlNode *node, domain_tune *t)
+{
+    domain_blkio_device *dev = g_new0(domain_blkio_device, 1);
+    uint64_t weight = 0, riops = 0, wiops = 0;
+
+    g_ptr_array_add(t->blkio_devices, dev);
+    dev->path = xml_child_text(d, node, "path");
+    if (!dev->path) {
+        xml_report_missing(d, node, "element 'path'");
+        return -1;
+    }
+    for (guint i = 0; i + 1 < t->blkio_devices->len; i++)
+        if (strcmp(((domain_blkio_device *)t->blkio_devices->pdata[i])->path, dev->path) == 0) {
+            error_report(VIREO_FROM_DOMAIN, VIREO_ERR_XML_ERROR,
+                         "duplicate blkio device path '%s'", dev->path);
+            return -1;
+        }
+    if (parse_child_number(d, node, "weight", G_MAXUINT, &weight) < 0 ||
+        parse_child_number(d, node, "read_iops_sec", G_MAXUINT, &riops) < 0 ||
+        parse_child_number(d, node, "write_iops_sec", G_MAXUINT, &wiops) < 0 ||
+        parse_child_number(d, node, "read_bytes_sec", G_MAXUINT64, &dev->read_bytes) < 0 ||
+        parse_child_number(d, node, "write_bytes_sec", G_MAXUINT64, &dev->write_bytes) < 0)
+        return -1;
+    dev->weight = (unsigned int)weight;
+    dev->read_iops = (unsigned int)riops;
+    dev->write_iops = (unsigned int)wiops;
+    return 0;
+}
+
+static int parse_blkiotune(xml_doc *d, xmlNode *node, domain_tune *t)
+{
+    g_autoptr(GPtrArray) devs = xml_children(d, node, "device");
+    uint64_t weight = 0;
+
+    if (parse_child_number(d, node, "weight", G_MAXUINT, &weight) < 0)
+        return -1;
+    t->blkio_weight = (unsigned int)weight;
+    if (!devs->len)
+        return 0;
+    t->blkio_devices = g_ptr_array_new_with_free_func(blkio_device_free);
+    for (guint i = 0; i < devs->len; i++)
+        if (parse_blkio_device(d, devs->pdata[i], t) < 0)
+            return -1;
     return 0;
 }
 
@@ -123,6 +201,8 @@ int domain_tune_parse(xml_doc *d, xmlNode *root, domain_tune *t)
         return -1;
     if ((n = xml_child(d, root, "memtune")) && parse_memtune(d, n, t) < 0)
         return -1;
+    if ((n = xml_child(d, root, "blkiotune")) && parse_blkiotune(d, n, t) < 0)
+        return -1;
     if ((n = xml_child(d, root, "memoryBacking")) && parse_memory_backing(d, n, t) < 0)
         return -1;
     if ((n = xml_child(d, root, "numatune")) && parse_numatune(d, n, t) < 0)
@@ -142,6 +222,40 @@ void domain_cputune_format(xml_buf *b, const domain_tune *t)
     if (t->has_quota)
         xbuf_add(&kids, "<quota>%" G_GINT64_FORMAT "</quota>\n", t->quota);
     xbuf_element(b, "cputune", NULL, &kids);
+    xbuf_clear(&kids);
+}
+
+/* libvirt leaves out a device with nothing set */
+void domain_blkiotune_format(xml_buf *b, const domain_tune *t)
+{
+    xml_buf kids;
+
+    xbuf_init_child(&kids, b);
+    if (t->blkio_weight)
+        xbuf_add(&kids, "<weight>%u</weight>\n", t->blkio_weight);
+    for (guint i = 0; t->blkio_devices && i < t->blkio_devices->len; i++) {
+        const domain_blkio_device *dev = t->blkio_devices->pdata[i];
+
+        if (!dev->weight && !dev->read_iops && !dev->write_iops && !dev->read_bytes &&
+            !dev->write_bytes)
+            continue;
+        xbuf_add(&kids, "<device>\n");
+        xbuf_escape(&kids, "  <path>%s</path>\n", dev->path);
+        if (dev->weight)
+            xbuf_add(&kids, "  <weight>%u</weight>\n", dev->weight);
+        if (dev->read_iops)
+            xbuf_add(&kids, "  <read_iops_sec>%u</read_iops_sec>\n", dev->read_iops);
+        if (dev->write_iops)
+            xbuf_add(&kids, "  <write_iops_sec>%u</write_iops_sec>\n", dev->write_iops);
+        if (dev->read_bytes)
+            xbuf_add(&kids, "  <read_bytes_sec>%" G_GUINT64_FORMAT "</read_bytes_sec>\n",
+                     dev->read_bytes);
+        if (dev->write_bytes)
+            xbuf_add(&kids, "  <write_bytes_sec>%" G_GUINT64_FORMAT "</write_bytes_sec>\n",
+                     dev->write_bytes);
+        xbuf_add(&kids, "</device>\n");
+    }
+    xbuf_element(b, "blkiotune", NULL, &kids);
     xbuf_clear(&kids);
 }
 

@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 
+#include "daemon/audit.h"
 #include "daemon/daemon_priv.h"
 #include "daemon/dispatch.h"
 #include "daemon/stream.h"
@@ -36,6 +37,10 @@
 #include "util/log.h"
 
 #define LOG_CATEGORY "daemon.client"
+
+/* Seconds a TLS client gets to finish its handshake: one that stalls
+ * must not hold its place (max_clients) forever. */
+#define CLIENT_HANDSHAKE_SECONDS 10
 
 /* Read at most this much per wakeup, so one busy client cannot starve
  * the others. */
@@ -47,6 +52,8 @@
 
 static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque);
 static gboolean client_on_writable(gint fd, GIOCondition cond, gpointer opaque);
+static void client_handshake_start(daemon_client *c);
+static void client_handshake_step(daemon_client *c);
 
 char *client_peer_describe(int fd)
 {
@@ -66,6 +73,7 @@ static daemon_client *client_alloc(daemon_server *srv, int fd, listen_kind kind)
     c->srv = srv;
     c->id = ++srv->next_client_id;
     c->fd = fd;
+    c->transport = rpc_transport_new(fd);
     c->kind = kind;
     c->last_rx = g_get_monotonic_time();
     g_mutex_init(&c->lock);
@@ -93,9 +101,15 @@ daemon_client *client_new(daemon_listener *l, int fd)
         identity_from_tcp(&c->ident, fd);
     c->peer = daemon_identity_describe(&c->ident);
     g_hash_table_add(srv->clients, c);
-    log_info("client %d (%s): connected on the %s socket", c->id, c->peer,
-             kind == LISTEN_RO ? "read-only" : kind == LISTEN_ADMIN ? "admin" : "read-write");
+    if (l->transport == LISTEN_UNIX)
+        log_info("client %d (%s): connected on the %s socket", c->id, c->peer,
+                 kind == LISTEN_RO ? "read-only" : kind == LISTEN_ADMIN ? "admin" : "read-write");
+    else
+        log_info("client %d (%s): connected on %s (%s)", c->id, c->peer, l->path,
+                 l->transport == LISTEN_TLS ? "TLS" : "TCP");
     server_clients_changed(srv);
+    if (l->transport == LISTEN_TLS)
+        client_handshake_start(c);
     return c;
 }
 
@@ -131,6 +145,10 @@ void client_unref(daemon_client *c)
         g_byte_array_unref(c->in);
     g_mutex_clear(&c->lock);
     identity_clear(&c->ident);
+    if (c->handshaking)
+        tls_session_free(c->tls);   /* else the transport's, gone already */
+    rpc_transport_free(c->transport);
+    sasl_session_free(c->sasl);     /* after the transport, which borrowed it */
     g_free(c->peer);
     g_free(c);
 }
@@ -188,14 +206,15 @@ static int client_flush(daemon_client *c)
     }
     while (!c->closed && !g_queue_is_empty(&c->out)) {
         GByteArray *pkt = g_queue_peek_head(&c->out);
-        ssize_t n = send(c->fd, pkt->data + c->out_off, pkt->len - c->out_off,
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = rpc_transport_send(c->transport, pkt->data + c->out_off,
+                                       pkt->len - c->out_off);
 
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (n < 0 && errno == EAGAIN)
             break;
         if (n < 0) {
+            if (errno == EPROTO)
+                log_warn("client %d (%s): %s", c->id, c->peer,
+                         rpc_transport_error(c->transport));
             g_mutex_unlock(&c->lock);
             g_queue_clear_full(&sent, (GDestroyNotify)g_byte_array_unref);
             return -1;
@@ -208,6 +227,13 @@ static int client_flush(daemon_client *c)
         }
     }
     bool pending = !c->closed && !g_queue_is_empty(&c->out);
+    /* the reply that completed SASL is out: what follows is wrapped (a
+     * flush that sent nothing cannot have sent that reply: it may come
+     * before the worker queued it) */
+    if (!pending && !g_queue_is_empty(&sent) && c->sasl_layer_pending && c->sasl) {
+        rpc_transport_set_sasl(c->transport, c->sasl);
+        c->sasl_layer_pending = false;
+    }
     g_mutex_unlock(&c->lock);
     stream_packets_sent(c, &sent);
 
@@ -253,6 +279,14 @@ static gboolean client_on_writable(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+/* Why a read or write through c's transport failed (borrowed). */
+static const char *client_io_error(daemon_client *c)
+{
+    if (errno == EPROTO && rpc_transport_error(c->transport))
+        return rpc_transport_error(c->transport);
+    return g_strerror(errno);
+}
+
 /* The length word of the packet being read is complete: size c->in for
  * it.  A length over RPC_MAX_PACKET (or any length from a client over
  * max_clients) gets room for the header only, to answer it.  -1 to drop
@@ -296,11 +330,11 @@ static int client_read_some(daemon_client *c, const char **why)
         dst = c->in->data + c->in_got;
         want = c->in->len - c->in_got;
     }
-    n = recv(c->fd, dst, want, MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    n = rpc_transport_recv(c->transport, dst, want);
+    if (n < 0 && errno == EAGAIN)
         return 0;
     if (n <= 0) {
-        *why = n == 0 ? "closed by the peer" : g_strerror(errno);
+        *why = n == 0 ? "closed by the peer" : client_io_error(c);
         return -1;
     }
     c->in_got += n;
@@ -314,12 +348,12 @@ static int client_read_some(daemon_client *c, const char **why)
 static ssize_t client_read_discard(daemon_client *c, const char **why)
 {
     static guint8 sink[64 * 1024];  /* main thread only */
-    ssize_t n = recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT);
+    ssize_t n = rpc_transport_recv(c->transport, sink, sizeof(sink));
 
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    if (n < 0 && errno == EAGAIN)
         return 0;
     if (n <= 0) {
-        *why = n == 0 ? "closed by the peer after its refusal" : g_strerror(errno);
+        *why = n == 0 ? "closed by the peer after its refusal" : client_io_error(c);
         return -1;
     }
     return n;
@@ -452,16 +486,17 @@ static void client_packet(daemon_client *c, GByteArray *pkt)
     g_queue_push_tail(&c->waiting, pkt);
 }
 
-static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
+static gboolean client_on_pending(gpointer opaque);
+
+/* Read what c has, up to the budget, and hand on each whole packet.
+ * false when reading stops (paused, or c is gone): the read watch goes.
+ * Bytes a layer (TLS, SASL) still holds when the budget runs out are
+ * read on from an idle callback: no poll would wake for them. */
+static bool client_read_all(daemon_client *c)
 {
-    /* a call run here (worker.c) may write its reply and find the peer
-     * gone: the disconnect must not free c under this loop */
-    g_autoptr(daemon_client) c = client_ref(opaque);
     size_t budget = CLIENT_READ_BUDGET;
     const char *why = NULL;
 
-    (void)fd;
-    (void)cond;
     while (budget > 0 && c->fd >= 0) {
         size_t before = c->in_got;
         ssize_t r;
@@ -472,9 +507,8 @@ static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
         r = c->lingering ? client_read_discard(c, &why) : client_read_some(c, &why);
 
         if (r < 0) {
-            c->read_watch = 0;  /* the source goes with this return */
             client_disconnect(c, why);
-            return G_SOURCE_REMOVE;
+            return false;
         }
         if (c->lingering) {
             if (r == 0)
@@ -494,11 +528,44 @@ static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
             client_packet(c, pkt);
         }
     }
-    if (c->reading_paused || c->fd < 0) {
-        c->read_watch = 0;
+    if (c->reading_paused || c->fd < 0)
+        return false;
+    if (rpc_transport_pending(c->transport) && !c->pending_idle)
+        c->pending_idle = g_idle_add_full(G_PRIORITY_DEFAULT, client_on_pending, client_ref(c),
+                                          (GDestroyNotify)client_unref);
+    return true;
+}
+
+static gboolean client_on_readable(gint fd, GIOCondition cond, gpointer opaque)
+{
+    /* a call run here (worker.c) may write its reply and find the peer
+     * gone: the disconnect must not free c under this loop */
+    g_autoptr(daemon_client) c = client_ref(opaque);
+    guint watch = c->read_watch;
+
+    (void)fd;
+    (void)cond;
+    if (c->handshaking) {
+        c->read_watch = 0;  /* the handshake sets the watches it needs */
+        client_handshake_step(c);
+        return G_SOURCE_REMOVE;
+    }
+    if (!client_read_all(c)) {
+        if (c->read_watch == watch)
+            c->read_watch = 0;  /* the source goes with this return */
         return G_SOURCE_REMOVE;
     }
     return G_SOURCE_CONTINUE;
+}
+
+static gboolean client_on_pending(gpointer opaque)
+{
+    daemon_client *c = opaque;
+
+    c->pending_idle = 0;    /* the source goes with this return */
+    if (c->fd >= 0 && !c->handshaking && !c->reading_paused && !client_read_all(c))
+        g_clear_handle_id(&c->read_watch, g_source_remove);
+    return G_SOURCE_REMOVE;
 }
 
 /* Read again once what paused reading has gone; main thread. */
@@ -510,6 +577,104 @@ static void client_update_reading(daemon_client *c)
     if (!c->read_watch)
         c->read_watch = g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                                       client_on_readable, c);
+    /* what a layer already decoded raises no poll */
+    if (rpc_transport_pending(c->transport) && !c->pending_idle)
+        c->pending_idle = g_idle_add_full(G_PRIORITY_DEFAULT, client_on_pending, client_ref(c),
+                                          (GDestroyNotify)client_unref);
+}
+
+/* ---- TLS handshake (main thread) ---- */
+
+static gboolean client_handshake_expired(gpointer opaque)
+{
+    daemon_client *c = opaque;
+
+    c->handshake_timer = 0;     /* the source goes with this return */
+    log_warn("client %d (%s): TLS refused: no handshake within %d s", c->id, c->peer,
+             CLIENT_HANDSHAKE_SECONDS);
+    audit_auth_failure(c->srv->audit, &c->ident, "tls", "no TLS handshake in time");
+    client_disconnect(c, "TLS handshake timed out");
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean client_on_handshake_io(gint fd, GIOCondition cond, gpointer opaque)
+{
+    daemon_client *c = opaque;
+
+    (void)fd;
+    (void)cond;
+    c->write_watch = 0;     /* the source goes with this return */
+    client_handshake_step(c);
+    return G_SOURCE_REMOVE;
+}
+
+static void client_handshake_start(daemon_client *c)
+{
+    g_clear_handle_id(&c->read_watch, g_source_remove);
+    c->tls = c->srv->tls ? tls_session_new(c->srv->tls, c->fd, NULL) : NULL;
+    if (!c->tls) {
+        log_warn("client %d (%s): TLS refused: %s", c->id, c->peer,
+                 error_last() ? error_last()->message : "no TLS credentials");
+        client_disconnect(c, "TLS session could not be set up");
+        return;
+    }
+    c->handshaking = true;
+    c->handshake_timer = g_timeout_add_seconds(CLIENT_HANDSHAKE_SECONDS,
+                                               client_handshake_expired, c);
+    client_handshake_step(c);
+}
+
+/* The handshake is done and the peer checked: packets may flow.  The
+ * confirmation byte tells libvirt's client its certificate passed. */
+static void client_handshake_done(daemon_client *c)
+{
+    static const guint8 confirm = 1;
+    const char *dn = tls_session_peer_dn(c->tls);
+    GByteArray *pkt = g_byte_array_new();
+
+    c->handshaking = false;
+    g_clear_handle_id(&c->handshake_timer, g_source_remove);
+    /* the handshake's watches go: from here client_flush and reading own them */
+    g_clear_handle_id(&c->write_watch, g_source_remove);
+    rpc_transport_set_tls(c->transport, c->tls);    /* c->tls stays, borrowed */
+    if (dn)
+        c->ident.x509_dn = g_strdup(dn);
+    g_free(c->peer);
+    c->peer = daemon_identity_describe(&c->ident);
+    log_info("client %d (%s): TLS handshake done (%d-bit key)", c->id, c->peer,
+             tls_session_key_size(c->tls) * 8);
+    g_byte_array_append(pkt, &confirm, 1);
+    client_queue(c, pkt);
+    if (!c->read_watch)
+        c->read_watch = g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                      client_on_readable, c);
+}
+
+static void client_handshake_step(daemon_client *c)
+{
+    int rc = tls_session_handshake(c->tls);
+
+    if (rc < 0) {
+        const char *reason = tls_session_error(c->tls);
+
+        log_warn("client %d (%s): TLS refused: %s", c->id, c->peer,
+                 reason ? reason : "handshake failed");
+        audit_auth_failure(c->srv->audit, &c->ident, "tls", reason ? reason : "handshake failed");
+        error_reset();
+        client_disconnect(c, "TLS refused");
+        return;
+    }
+    if (rc == 1) {
+        client_handshake_done(c);
+        return;
+    }
+    if (tls_session_wants_write(c->tls)) {
+        if (!c->write_watch)
+            c->write_watch = g_unix_fd_add(c->fd, G_IO_OUT, client_on_handshake_io, c);
+    } else if (!c->read_watch) {
+        c->read_watch = g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                      client_on_readable, c);
+    }
 }
 
 void client_call_started(daemon_client *c)
@@ -576,6 +741,8 @@ void client_disconnect(daemon_client *c, const char *why)
     g_clear_handle_id(&c->read_watch, g_source_remove);
     g_clear_handle_id(&c->write_watch, g_source_remove);
     g_clear_handle_id(&c->linger_timer, g_source_remove);
+    g_clear_handle_id(&c->handshake_timer, g_source_remove);
+    g_clear_handle_id(&c->pending_idle, g_source_remove);
     keepalive_stop(c);
     g_queue_clear_full(&c->waiting, (GDestroyNotify)g_byte_array_unref);
     c->waiting_bytes = 0;
@@ -592,7 +759,12 @@ void client_disconnect(daemon_client *c, const char *why)
 
     g_hash_table_foreach(streams, daemon_stream_abort_cb, NULL);
     client_release_conn(c);
-    close(c->fd);
+    if (c->handshaking) {
+        tls_session_free(c->tls);
+        c->handshaking = false;
+    }
+    c->tls = NULL;
+    g_clear_pointer(&c->transport, rpc_transport_free);    /* closes fd */
     c->fd = -1;
     if (c->over_limit) {
         g_hash_table_remove(c->srv->over_limit, c);

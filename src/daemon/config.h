@@ -27,7 +27,7 @@ typedef struct daemon_config {
     int unix_sock_ro_perms;     /* mode bits */
     int unix_sock_rw_perms;
     int unix_sock_admin_perms;
-    char *auth_unix_ro;         /* "none" or "sasl" (libvirt also has "polkit") */
+    char *auth_unix_ro;         /* "none" or "sasl" (libvirt's "polkit" is refused) */
     char *auth_unix_rw;
     /* TCP listeners, with vireod --listen (issue 10) */
     int listen_tls;             /* 1: TLS on listen_addr:tls_port (default 1) */
@@ -74,7 +74,7 @@ int config_load_string(daemon_config *cfg, const char *text, const char *name);
 /* The same from a file.  A missing file fails unless missing_ok. */
 int config_load_file(daemon_config *cfg, const char *path, bool missing_ok);
 
-/* Check the values together (auth "none" only, workers, levels).  0, or
+/* Check the values together (auth_* "none" or "sasl", workers, levels).  0, or
  * -1 with the error set naming the setting. */
 int config_validate(const daemon_config *cfg);
 

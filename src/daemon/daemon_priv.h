@@ -112,6 +112,8 @@ struct daemon_client {
     int fd;                     /* main; -1 once closed */
     rpc_transport *transport;   /* main: owned, all I/O goes through it; NULL once closed */
     bool handshaking;           /* main: TLS handshake under way (tls below), no packets yet */
+    guint handshake_timer;      /* main: ends a handshake that takes too long (H1) */
+    guint pending_idle;         /* main: reads on bytes a layer holds, no poll needed (H1) */
     struct tls_session *tls;    /* main: the session while handshaking (then the transport's) */
     listen_kind kind;
     listen_transport via;       /* how it came in */
@@ -255,6 +257,20 @@ void events_release(vireo_conn *conn, GHashTable *events);
 int listen_start(daemon_server *srv, const char *dir);
 /* Stop accepting and remove the socket files we made. */
 void listen_stop(daemon_server *srv);
+/* A listener's auth from its setting (auth_unix_ro, auth_unix_rw,
+ * auth_tcp, auth_tls; validated by config_validate), dflt when unset. */
+listen_auth listen_auth_parse(const char *value, const char *dflt);
+/* Once every listener exists: when any of them uses SASL, point Cyrus
+ * at ROOT/etc/sasl2 (rpc/sasl.h).  0, or -1 with the error set. */
+int listen_auth_setup(daemon_server *srv);
+/* Start accepting on l (its fd listening), H1. */
+void listen_watch(daemon_listener *l);
+
+/* --- listen_tcp.c (main thread), H1 --- */
+/* --listen: the TLS and TCP listeners the config asks for (after
+ * listen_start); loads srv->tls.  0, or -1 with the error set naming the
+ * file or the setting. */
+int listen_tcp_start(daemon_server *srv);
 
 /* --- server.c --- */
 /* The number of clients changed; main thread (idle timeout). */

@@ -18,6 +18,9 @@
 #include "daemon/client.h"
 #include "rpc/packet.h"
 
+/* Permissions one procedure can need at most (gen_rpc.py ACL_MAX). */
+#define DISPATCH_ACL_MAX 3
+
 typedef struct dispatch_proc {
     const char *name;           /* "DOMAIN_SUSPEND" */
     xdrproc_t args_filter;      /* xdr_void when none */
@@ -31,6 +34,17 @@ typedef struct dispatch_proc {
     bool needs_conn;            /* refused until CONNECT_OPEN succeeded */
     bool read_only;             /* allowed on the read-only socket */
     bool high_priority;         /* may run even when every worker is busy */
+    /* Access control (issue 10), from the @acl / @aclfilter annotations;
+     * checked by the worker through acl.c when the rules file is on. */
+    const char *acl[DISPATCH_ACL_MAX];      /* "domain.start", ...; NULL after the last */
+    unsigned int acl_flags[DISPATCH_ACL_MAX]; /* 0: acl[i] always; else only when the
+                                             * args' flags has one of these bits */
+    const char *acl_filter;     /* list calls: what each listed object needs, else NULL */
+    const char *obj_kind;       /* kind of obj_offset's argument: "domain", "storage_vol" */
+    int obj_offset;             /* offset in args of the first remote_nonnull_<kind>, -1: none */
+    int name_offset;            /* a `name` string naming the object (lookups), -1: none */
+    int xml_offset;             /* the XML whose <name> is the object (define, create), -1 */
+    int flags_offset;           /* the args' `unsigned int flags`, -1: none */
 } dispatch_proc;
 
 /* The entry for a procedure of the remote program, or NULL when vireo

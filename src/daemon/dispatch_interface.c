@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "daemon/acl_list.h"
 #include "daemon/dispatch.h"
 #include "drivers/driver.h"
 #include "drivers/handles.h"
@@ -71,8 +72,9 @@ static void dispatch_ifaces_free(vireo_interface **ifaces)
 
 /* Every interface matching flags (new handles, NULL-terminated) and
  * their count, refusing more than one reply can carry. */
-static int dispatch_iface_list(vireo_conn *conn, unsigned int flags, vireo_interface ***ifaces)
+static int dispatch_iface_list(daemon_client *client, unsigned int flags, vireo_interface ***ifaces)
 {
+    vireo_conn *conn = daemon_client_conn(client);
     int n;
 
     *ifaces = NULL;
@@ -81,6 +83,8 @@ static int dispatch_iface_list(vireo_conn *conn, unsigned int flags, vireo_inter
         return -1;
     }
     n = conn->driver->iface->list_all(conn, ifaces, flags);
+    if (n > 0)
+        n = acl_list_ifaces(client, *ifaces, n);
     if (n >= 0)
         n = dispatch_list_check(n, REMOTE_INTERFACE_LIST_MAX, "interfaces");
     if (n < 0)
@@ -95,7 +99,7 @@ int dispatch_connect_list_all_interfaces(daemon_client *client,
     remote_connect_list_all_interfaces_args *args = args_;
     remote_connect_list_all_interfaces_ret *ret = ret_;
     vireo_interface **ifaces;
-    int n = dispatch_iface_list(daemon_client_conn(client), args->flags, &ifaces);
+    int n = dispatch_iface_list(client, args->flags, &ifaces);
 
     if (n < 0)
         return -1;
@@ -115,7 +119,7 @@ int dispatch_connect_list_all_interfaces(daemon_client *client,
 static int dispatch_iface_count(daemon_client *client, unsigned int flags, int *num)
 {
     vireo_interface **ifaces;
-    int n = dispatch_iface_list(daemon_client_conn(client), flags, &ifaces);
+    int n = dispatch_iface_list(client, flags, &ifaces);
 
     if (n < 0)
         return -1;
@@ -133,7 +137,7 @@ static int dispatch_iface_names(daemon_client *client, unsigned int flags, int m
 
     if (dispatch_maxnames_check(maxnames, REMOTE_INTERFACE_LIST_MAX) < 0)
         return -1;
-    if ((n = dispatch_iface_list(daemon_client_conn(client), flags, &ifaces)) < 0)
+    if ((n = dispatch_iface_list(client, flags, &ifaces)) < 0)
         return -1;
     n = MIN(n, maxnames);
     *len = (u_int)n;

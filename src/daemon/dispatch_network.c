@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "daemon/acl_list.h"
 #include "daemon/dispatch.h"
 #include "drivers/driver.h"
 #include "drivers/handles.h"
@@ -65,8 +66,9 @@ static void dispatch_networks_free(vireo_network **nets)
 
 /* Every network matching flags (new handles, NULL-terminated) and their
  * count, refusing more than one reply can carry. */
-static int dispatch_network_list(vireo_conn *conn, unsigned int flags, vireo_network ***nets)
+static int dispatch_network_list(daemon_client *client, unsigned int flags, vireo_network ***nets)
 {
+    vireo_conn *conn = daemon_client_conn(client);
     int n;
 
     *nets = NULL;
@@ -75,6 +77,8 @@ static int dispatch_network_list(vireo_conn *conn, unsigned int flags, vireo_net
         return -1;
     }
     n = conn->driver->network->list_all(conn, nets, flags);
+    if (n > 0)
+        n = acl_list_networks(client, *nets, n);
     if (n >= 0)
         n = dispatch_list_check(n, REMOTE_NETWORK_LIST_MAX, "networks");
     if (n < 0)
@@ -88,7 +92,7 @@ int dispatch_connect_list_all_networks(daemon_client *client, const rpc_header *
     remote_connect_list_all_networks_args *args = args_;
     remote_connect_list_all_networks_ret *ret = ret_;
     vireo_network **nets;
-    int n = dispatch_network_list(daemon_client_conn(client), args->flags, &nets);
+    int n = dispatch_network_list(client, args->flags, &nets);
 
     if (n < 0)
         return -1;
@@ -108,7 +112,7 @@ int dispatch_connect_list_all_networks(daemon_client *client, const rpc_header *
 static int dispatch_network_count(daemon_client *client, unsigned int flags, int *num)
 {
     vireo_network **nets;
-    int n = dispatch_network_list(daemon_client_conn(client), flags, &nets);
+    int n = dispatch_network_list(client, flags, &nets);
 
     if (n < 0)
         return -1;
@@ -126,7 +130,7 @@ static int dispatch_network_names(daemon_client *client, unsigned int flags, int
 
     if (dispatch_maxnames_check(maxnames, REMOTE_NETWORK_LIST_MAX) < 0)
         return -1;
-    if ((n = dispatch_network_list(daemon_client_conn(client), flags, &nets)) < 0)
+    if ((n = dispatch_network_list(client, flags, &nets)) < 0)
         return -1;
     n = MIN(n, maxnames);
     *len = (u_int)n;

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "daemon/acl_list.h"
 #include "daemon/dispatch.h"
 #include "drivers/driver.h"
 #include "drivers/handles.h"
@@ -40,8 +41,10 @@ static void dispatch_nwfilters_free(vireo_nwfilter **filters)
 
 /* Every filter (new handles, NULL-terminated) and their count, refusing
  * more than one reply can carry. */
-static int dispatch_nwfilter_list(vireo_conn *conn, unsigned int flags, vireo_nwfilter ***filters)
+static int dispatch_nwfilter_list(daemon_client *client, unsigned int flags,
+                                  vireo_nwfilter ***filters)
 {
+    vireo_conn *conn = daemon_client_conn(client);
     int n;
 
     *filters = NULL;
@@ -50,6 +53,8 @@ static int dispatch_nwfilter_list(vireo_conn *conn, unsigned int flags, vireo_nw
         return -1;
     }
     n = conn->driver->nwfilter->list_all(conn, filters, flags);
+    if (n > 0)
+        n = acl_list_nwfilters(client, *filters, n);
     if (n >= 0)
         n = dispatch_list_check(n, REMOTE_NWFILTER_LIST_MAX, "network filters");
     if (n < 0)
@@ -63,7 +68,7 @@ int dispatch_connect_list_all_nwfilters(daemon_client *client, const rpc_header 
     remote_connect_list_all_nwfilters_args *args = args_;
     remote_connect_list_all_nwfilters_ret *ret = ret_;
     vireo_nwfilter **filters;
-    int n = dispatch_nwfilter_list(daemon_client_conn(client), args->flags, &filters);
+    int n = dispatch_nwfilter_list(client, args->flags, &filters);
 
     if (n < 0)
         return -1;
@@ -83,7 +88,7 @@ int dispatch_connect_num_of_nwfilters(daemon_client *client, const rpc_header *h
 {
     remote_connect_num_of_nwfilters_ret *ret = ret_;
     vireo_nwfilter **filters;
-    int n = dispatch_nwfilter_list(daemon_client_conn(client), 0, &filters);
+    int n = dispatch_nwfilter_list(client, 0, &filters);
 
     if (n < 0)
         return -1;
@@ -102,7 +107,7 @@ int dispatch_connect_list_nwfilters(daemon_client *client, const rpc_header *hdr
 
     if (dispatch_maxnames_check(args->maxnames, REMOTE_NWFILTER_LIST_MAX) < 0)
         return -1;
-    if ((n = dispatch_nwfilter_list(daemon_client_conn(client), 0, &filters)) < 0)
+    if ((n = dispatch_nwfilter_list(client, 0, &filters)) < 0)
         return -1;
     n = MIN(n, args->maxnames);
     ret->names.names_len = (u_int)n;

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "daemon/acl_list.h"
 #include "daemon/dispatch.h"
 #include "drivers/driver.h"
 #include "drivers/handles.h"
@@ -43,8 +44,9 @@ static void dispatch_secrets_free(vireo_secret **secrets)
 
 /* Every secret matching flags (new handles, NULL-terminated) and their
  * count, refusing more than one reply can carry. */
-static int dispatch_secret_list(vireo_conn *conn, unsigned int flags, vireo_secret ***secrets)
+static int dispatch_secret_list(daemon_client *client, unsigned int flags, vireo_secret ***secrets)
 {
+    vireo_conn *conn = daemon_client_conn(client);
     int n;
 
     *secrets = NULL;
@@ -53,6 +55,8 @@ static int dispatch_secret_list(vireo_conn *conn, unsigned int flags, vireo_secr
         return -1;
     }
     n = conn->driver->secret->list_all(conn, secrets, flags);
+    if (n > 0)
+        n = acl_list_secrets(client, *secrets, n);
     if (n > REMOTE_SECRET_LIST_MAX) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "too many secrets '%d' for limit '%d'", n,
                      REMOTE_SECRET_LIST_MAX);
@@ -69,7 +73,7 @@ int dispatch_connect_list_all_secrets(daemon_client *client, const rpc_header *h
     remote_connect_list_all_secrets_args *args = args_;
     remote_connect_list_all_secrets_ret *ret = ret_;
     vireo_secret **secrets;
-    int n = dispatch_secret_list(daemon_client_conn(client), args->flags, &secrets);
+    int n = dispatch_secret_list(client, args->flags, &secrets);
 
     if (n < 0)
         return -1;
@@ -89,7 +93,7 @@ int dispatch_connect_num_of_secrets(daemon_client *client, const rpc_header *hdr
 {
     remote_connect_num_of_secrets_ret *ret = ret_;
     vireo_secret **secrets;
-    int n = dispatch_secret_list(daemon_client_conn(client), 0, &secrets);
+    int n = dispatch_secret_list(client, 0, &secrets);
 
     if (n < 0)
         return -1;
@@ -112,7 +116,7 @@ int dispatch_connect_list_secrets(daemon_client *client, const rpc_header *hdr G
                      args->maxuuids, REMOTE_SECRET_LIST_MAX);
         return -1;
     }
-    if ((n = dispatch_secret_list(daemon_client_conn(client), 0, &secrets)) < 0)
+    if ((n = dispatch_secret_list(client, 0, &secrets)) < 0)
         return -1;
     n = MIN(n, args->maxuuids);
     ret->uuids.uuids_len = (u_int)n;

@@ -2,7 +2,7 @@
  * dispatch_special.c: the server handlers gen_rpc.py does not write.
  *
  * These are the procedures marked "@generate: none" or "client" in
- * src/rpc/remote_protocol.x: the connection prologue (open, close, auth,
+ * src/rpc/remote_protocol.x: the connection prologue (open, close,
  * feature probes, close callbacks), the calls whose replies do not map
  * onto one driver entry (lists, info structs), the answers vireo gives
  * without a driver entry (security model and label, snapshots,
@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "daemon/acl_list.h"
 #include "daemon/dispatch.h"
 #include "drivers/driver.h"
 #include "drivers/handles.h"
@@ -74,18 +75,6 @@ int dispatch_connect_close(daemon_client *client, const rpc_header *hdr G_GNUC_U
                            void *args_ G_GNUC_UNUSED, void *ret_ G_GNUC_UNUSED)
 {
     return daemon_client_close(client);
-}
-
-/* vireod's unix sockets authenticate by being reachable: only "none". */
-int dispatch_auth_list(daemon_client *client G_GNUC_UNUSED, const rpc_header *hdr G_GNUC_UNUSED,
-                       void *args_ G_GNUC_UNUSED, void *ret_)
-{
-    remote_auth_list_ret *ret = ret_;
-
-    ret->types.types_len = 1;
-    ret->types.types_val = g_new0(remote_auth_type, 1);
-    ret->types.types_val[0] = REMOTE_AUTH_NONE;
-    return 0;
 }
 
 int dispatch_connect_supports_feature(daemon_client *client,
@@ -324,8 +313,9 @@ int dispatch_domain_get_messages(daemon_client *client, const rpc_header *hdr G_
 
 /* Every domain matching flags (new handles, NULL-terminated) and their
  * count, refusing more than one reply can carry. */
-static int dispatch_list(vireo_conn *conn, unsigned int flags, vireo_domain ***doms)
+static int dispatch_list(daemon_client *client, unsigned int flags, vireo_domain ***doms)
 {
+    vireo_conn *conn = daemon_client_conn(client);
     int n;
 
     if (!conn->driver->domain || !conn->driver->domain->list_all) {
@@ -334,6 +324,8 @@ static int dispatch_list(vireo_conn *conn, unsigned int flags, vireo_domain ***d
     }
     *doms = NULL;
     n = conn->driver->domain->list_all(conn, doms, flags);
+    if (n > 0)
+        n = acl_list_domains(client, *doms, n);
     if (n < 0)
         return -1;
     if (n > REMOTE_DOMAIN_LIST_MAX) {
@@ -362,7 +354,7 @@ int dispatch_connect_list_all_domains(daemon_client *client, const rpc_header *h
     remote_connect_list_all_domains_args *args = args_;
     remote_connect_list_all_domains_ret *ret = ret_;
     vireo_domain **doms;
-    int n = dispatch_list(daemon_client_conn(client), args->flags, &doms);
+    int n = dispatch_list(client, args->flags, &doms);
 
     if (n < 0)
         return -1;
@@ -382,7 +374,7 @@ int dispatch_connect_num_of_domains(daemon_client *client, const rpc_header *hdr
 {
     remote_connect_num_of_domains_ret *ret = ret_;
     vireo_domain **doms;
-    int n = dispatch_list(daemon_client_conn(client), VIREO_LIST_DOMAINS_ACTIVE, &doms);
+    int n = dispatch_list(client, VIREO_LIST_DOMAINS_ACTIVE, &doms);
 
     if (n < 0)
         return -1;
@@ -397,7 +389,7 @@ int dispatch_connect_num_of_defined_domains(daemon_client *client,
 {
     remote_connect_num_of_defined_domains_ret *ret = ret_;
     vireo_domain **doms;
-    int n = dispatch_list(daemon_client_conn(client), VIREO_LIST_DOMAINS_INACTIVE, &doms);
+    int n = dispatch_list(client, VIREO_LIST_DOMAINS_INACTIVE, &doms);
 
     if (n < 0)
         return -1;
@@ -427,7 +419,7 @@ int dispatch_connect_list_domains(daemon_client *client, const rpc_header *hdr G
 
     if (dispatch_check_max(args->maxids, "maxids") < 0)
         return -1;
-    n = dispatch_list(daemon_client_conn(client), VIREO_LIST_DOMAINS_ACTIVE, &doms);
+    n = dispatch_list(client, VIREO_LIST_DOMAINS_ACTIVE, &doms);
     if (n < 0)
         return -1;
     n = MIN(n, args->maxids);
@@ -451,7 +443,7 @@ int dispatch_connect_list_defined_domains(daemon_client *client,
 
     if (dispatch_check_max(args->maxnames, "maxnames") < 0)
         return -1;
-    n = dispatch_list(daemon_client_conn(client), VIREO_LIST_DOMAINS_INACTIVE, &doms);
+    n = dispatch_list(client, VIREO_LIST_DOMAINS_INACTIVE, &doms);
     if (n < 0)
         return -1;
     n = MIN(n, args->maxnames);

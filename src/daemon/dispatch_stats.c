@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "daemon/acl.h"
 #include "daemon/dispatch.h"
 #include "drivers/driver.h"
 #include "drivers/driver_common.h"
@@ -197,9 +198,19 @@ static vireo_domain **dispatch_domain_list(vireo_conn *conn, const remote_nonnul
 }
 
 /* The records as the wire carries them (ret owns the copies). */
-static int dispatch_records_put(vireo_domain_stats_record **records, int n,
+static int dispatch_records_put(daemon_client *client, vireo_domain_stats_record **all, int n,
                                 remote_connect_get_all_domain_stats_ret *ret)
 {
+    /* only the domains the access rules let the caller read (acl.h);
+     * all keeps owning every record */
+    g_autofree vireo_domain_stats_record **records = g_new0(vireo_domain_stats_record *, n + 1);
+    int kept = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (acl_client_may_list(client, acl_call_current(), all[i]->dom->name))
+            records[kept++] = all[i];
+    }
+    n = kept;
     if (n > REMOTE_DOMAIN_LIST_MAX) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC,
                      "too many records for the wire: %d (at most %d)", n, REMOTE_DOMAIN_LIST_MAX);
@@ -247,7 +258,7 @@ int dispatch_connect_get_all_domain_stats(daemon_client *client,
         return -1;
     n = fn(conn, doms, ndoms, args->stats, &records, args->flags);
     if (n >= 0)
-        rv = dispatch_records_put(records, n, ret);
+        rv = dispatch_records_put(client, records, n, ret);
     stats_record_list_free(records);
     for (u_int i = 0; doms && doms[i]; i++)
         domain_handle_unref(doms[i]);

@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "daemon/acl_list.h"
 #include "daemon/dispatch.h"
 #include "daemon/stream.h"
 #include "drivers/driver.h"
@@ -63,8 +64,10 @@ static void dispatch_vols_free(vireo_storage_vol **vols)
 
 /* Every pool matching flags (new handles, NULL-terminated) and their
  * count, refusing more than one reply can carry. */
-static int dispatch_pool_list(vireo_conn *conn, unsigned int flags, vireo_storage_pool ***pools)
+static int dispatch_pool_list(daemon_client *client, unsigned int flags,
+                              vireo_storage_pool ***pools)
 {
+    vireo_conn *conn = daemon_client_conn(client);
     int n;
 
     *pools = NULL;
@@ -73,6 +76,8 @@ static int dispatch_pool_list(vireo_conn *conn, unsigned int flags, vireo_storag
         return -1;
     }
     n = conn->driver->storage->pool_list_all(conn, pools, flags);
+    if (n > 0)
+        n = acl_list_pools(client, *pools, n);
     if (n > REMOTE_STORAGE_POOL_LIST_MAX) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "too many storage pools '%d' for limit '%d'",
                      n, REMOTE_STORAGE_POOL_LIST_MAX);
@@ -84,9 +89,10 @@ static int dispatch_pool_list(vireo_conn *conn, unsigned int flags, vireo_storag
 }
 
 /* The same for the volumes of the pool the wire names. */
-static int dispatch_vol_list(vireo_conn *conn, const remote_nonnull_storage_pool *p,
+static int dispatch_vol_list(daemon_client *client, const remote_nonnull_storage_pool *p,
                              unsigned int flags, vireo_storage_vol ***vols)
 {
+    vireo_conn *conn = daemon_client_conn(client);
     vireo_storage_pool *pool;
     int n;
 
@@ -98,6 +104,8 @@ static int dispatch_vol_list(vireo_conn *conn, const remote_nonnull_storage_pool
     if (!(pool = dispatch_pool_get(conn, p)))
         return -1;
     n = conn->driver->storage->pool_list_volumes(pool, vols, flags);
+    if (n > 0)
+        n = acl_list_vols(client, *vols, n);
     pool_handle_unref(pool);
     if (n > REMOTE_STORAGE_VOL_LIST_MAX) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "too many storage volumes '%d' for limit '%d'",
@@ -125,7 +133,7 @@ int dispatch_connect_list_all_storage_pools(daemon_client *client,
     remote_connect_list_all_storage_pools_args *args = args_;
     remote_connect_list_all_storage_pools_ret *ret = ret_;
     vireo_storage_pool **pools;
-    int n = dispatch_pool_list(daemon_client_conn(client), args->flags, &pools);
+    int n = dispatch_pool_list(client, args->flags, &pools);
 
     if (n < 0)
         return -1;
@@ -147,7 +155,7 @@ int dispatch_storage_pool_list_all_volumes(daemon_client *client,
     remote_storage_pool_list_all_volumes_args *args = args_;
     remote_storage_pool_list_all_volumes_ret *ret = ret_;
     vireo_storage_vol **vols;
-    int n = dispatch_vol_list(daemon_client_conn(client), &args->pool, args->flags, &vols);
+    int n = dispatch_vol_list(client, &args->pool, args->flags, &vols);
 
     if (n < 0)
         return -1;
@@ -167,7 +175,7 @@ int dispatch_storage_pool_list_all_volumes(daemon_client *client,
 static int dispatch_pool_count(daemon_client *client, unsigned int flags, int *num)
 {
     vireo_storage_pool **pools;
-    int n = dispatch_pool_list(daemon_client_conn(client), flags, &pools);
+    int n = dispatch_pool_list(client, flags, &pools);
 
     if (n < 0)
         return -1;
@@ -185,7 +193,7 @@ static int dispatch_pool_names(daemon_client *client, unsigned int flags, int ma
 
     if (dispatch_check_maxnames(maxnames, REMOTE_STORAGE_POOL_LIST_MAX) < 0)
         return -1;
-    if ((n = dispatch_pool_list(daemon_client_conn(client), flags, &pools)) < 0)
+    if ((n = dispatch_pool_list(client, flags, &pools)) < 0)
         return -1;
     n = MIN(n, maxnames);
     *len = (u_int)n;
@@ -248,7 +256,7 @@ int dispatch_storage_pool_list_volumes(daemon_client *client,
 
     if (dispatch_check_maxnames(args->maxnames, REMOTE_STORAGE_VOL_LIST_MAX) < 0)
         return -1;
-    if ((n = dispatch_vol_list(daemon_client_conn(client), &args->pool, 0, &vols)) < 0)
+    if ((n = dispatch_vol_list(client, &args->pool, 0, &vols)) < 0)
         return -1;
     n = MIN(n, args->maxnames);
     ret->names.names_len = (u_int)n;

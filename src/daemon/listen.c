@@ -112,6 +112,14 @@ static void listen_over_limit(daemon_listener *l, int cfd)
     daemon_server *srv = l->srv;
     g_autofree char *peer = client_peer_describe(cfd);
 
+    if (l->transport != LISTEN_UNIX) {
+        /* no reply reads before a TLS handshake: closed at once */
+        server_limit_refused(srv, LIMIT_MAX_CLIENTS,
+                             "refused a client on '%s': max_clients (%d) reached; closed",
+                             l->path, srv->cfg->max_clients);
+        close(cfd);
+        return;
+    }
     if (g_hash_table_size(srv->over_limit) >= SERVER_OVER_LIMIT_HELD) {
         server_limit_refused(srv, LIMIT_MAX_CLIENTS,
                              "refused a client (%s) on '%s': max_clients (%d) reached; "
@@ -168,6 +176,11 @@ static gboolean listen_on_accept(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+void listen_watch(daemon_listener *l)
+{
+    l->watch = g_unix_fd_add(l->fd, G_IO_IN, listen_on_accept, l);
+}
+
 static int listen_perms(const daemon_config *cfg, listen_kind kind)
 {
     if (kind == LISTEN_RO)
@@ -212,6 +225,9 @@ static int listen_one(daemon_server *srv, const char *path, listen_kind kind)
     l->srv = srv;
     l->path = g_strdup(path);
     l->kind = kind;
+    l->auth = listen_auth_parse(kind == LISTEN_RO ? srv->cfg->auth_unix_ro
+                                : kind == LISTEN_RW ? srv->cfg->auth_unix_rw : NULL,
+                                "none");
     l->fd = -1;
     g_ptr_array_add(srv->listeners, l);     /* freed with the array */
     if (listen_fill_addr(&sa, path) < 0 || listen_check_stale(path, &stale) < 0)
@@ -236,7 +252,7 @@ static int listen_one(daemon_server *srv, const char *path, listen_kind kind)
         error_report_system(VIREO_FROM_RPC, errno, "cannot listen on '%s'", path);
         return -1;
     }
-    l->watch = g_unix_fd_add(l->fd, G_IO_IN, listen_on_accept, l);
+    listen_watch(l);
     log_debug("listening on '%s'", path);
     return 0;
 }
@@ -259,6 +275,35 @@ int listen_start(daemon_server *srv, const char *dir)
             return -1;
     }
     log_info("listening in '%s'", dir);
+    return 0;
+}
+
+listen_auth listen_auth_parse(const char *value, const char *dflt)
+{
+    return g_str_equal(value ? value : dflt, "sasl") ? LISTEN_AUTH_SASL : LISTEN_AUTH_NONE;
+}
+
+int listen_auth_setup(daemon_server *srv)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *conf = NULL;
+
+    for (guint i = 0; srv->listeners && i < srv->listeners->len; i++) {
+        daemon_listener *l = srv->listeners->pdata[i];
+
+        if (l->auth != LISTEN_AUTH_SASL)
+            continue;
+        /* Cyrus reads libvirt.conf (mech_list, sasldb_path) from here */
+        dir = g_build_filename(srv->root ? srv->root : "/", "etc", "sasl2", NULL);
+        conf = g_build_filename(dir, "libvirt.conf", NULL);
+        if (!g_file_test(conf, G_FILE_TEST_EXISTS))
+            log_warn("'%s' is missing: SASL runs with Cyrus' defaults (every mechanism, "
+                     "/etc/sasldb2)", conf);
+        if (sasl_server_setup(dir) < 0)
+            return -1;
+        log_info("SASL authentication configured from '%s'", conf);
+        return 0;
+    }
     return 0;
 }
 

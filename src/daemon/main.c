@@ -85,7 +85,8 @@ static daemon_config *main_load_config(const options *o, const daemon_paths *pat
     /* a missing default file is fine; a missing -f file is not */
     const char *file = o->config ? o->config : paths->config_file;
 
-    if (config_load_file(cfg, file, !o->config) < 0 || config_validate(cfg) < 0)
+    if (config_load_file(cfg, file, !o->config) < 0 || config_validate(cfg) < 0 ||
+        listen_tcp_check_config(cfg) < 0)
         return NULL;
     if (o->verbose && cfg->log_level > VIREO_LOG_INFO)
         cfg->log_level = VIREO_LOG_INFO;
@@ -185,7 +186,8 @@ static int main_serve(const options *o, const daemon_paths *paths, daemon_config
         config_free(cfg);
         return main_fail("cannot start");
     }
-    status = server_run(cfg, sock_dir, o->timeout, main_ready, GINT_TO_POINTER(ready_fd));
+    status = server_run_listen(cfg, sock_dir, paths->root, o->listen, o->timeout, main_ready,
+                               GINT_TO_POINTER(ready_fd));
     if (status)
         main_fail("cannot serve");
     pidfile_release(pid_path, pid_fd);
@@ -218,9 +220,6 @@ int main(int argc, char **argv)
         config_free(cfg);
         status = 0;
     } else {
-        if (o.listen)
-            log_warn("--listen: TCP and TLS listening is not supported yet; "
-                     "serving the unix sockets only");
         status = main_serve(&o, paths, cfg);
     }
     g_free(o.config);

@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <glib-unix.h>
 
+#include "daemon/acl.h"
+#include "daemon/audit.h"
 #include "daemon/daemon_priv.h"
 #include "daemon/server.h"
 #include "libvireo-priv.h"
@@ -154,8 +156,15 @@ static void server_open_hypervisor(daemon_server *srv)
 int server_run(daemon_config *cfg, const char *sock_dir, int idle_timeout,
                void (*ready)(void *opaque), void *opaque)
 {
+    return server_run_listen(cfg, sock_dir, "/", false, idle_timeout, ready, opaque);
+}
+
+int server_run_listen(daemon_config *cfg, const char *sock_dir, const char *root, bool listen,
+                      int idle_timeout, void (*ready)(void *opaque), void *opaque)
+{
     daemon_server srv = {
         .cfg = cfg,
+        .root = g_strdup(root ? root : "/"),
         .idle_timeout = idle_timeout,
         .clients = g_hash_table_new(g_direct_hash, g_direct_equal),
         .over_limit = g_hash_table_new(g_direct_hash, g_direct_equal),
@@ -166,23 +175,29 @@ int server_run(daemon_config *cfg, const char *sock_dir, int idle_timeout,
 
     g_mutex_init(&srv.limits_lock);
     signal(SIGPIPE, SIG_IGN);
-    if (worker_pools_start(&srv) < 0 || listen_start(&srv, sock_dir) < 0 ||
+    /* before the sockets accept: a SIGTERM from whoever saw them answer
+     * must stop us cleanly, however long the drivers take to open */
+    sig_term = g_unix_signal_add(SIGTERM, server_on_signal, &srv);
+    sig_int = g_unix_signal_add(SIGINT, server_on_signal, &srv);
+    /* the rules and the audit log are in place before the first client */
+    if (acl_server_start(&srv) < 0 || audit_server_start(&srv) < 0 ||
+        worker_pools_start(&srv) < 0 || listen_start(&srv, sock_dir) < 0 ||
+        (listen && listen_tcp_start(&srv) < 0) ||
+        listen_auth_setup(&srv) < 0 ||
         !(srv.default_conn = api_conn_open_local(cfg->uri_default, false))) {
         status = 1;
         goto out;
     }
     server_open_hypervisor(&srv);
-    sig_term = g_unix_signal_add(SIGTERM, server_on_signal, &srv);
-    sig_int = g_unix_signal_add(SIGINT, server_on_signal, &srv);
     server_clients_changed(&srv);
     log_info("vireod ready: sockets in '%s'", sock_dir);
     if (ready)
         ready(opaque);
     g_main_loop_run(srv.loop);
-    g_source_remove(sig_term);
-    g_source_remove(sig_int);
 
 out:
+    g_source_remove(sig_term);
+    g_source_remove(sig_int);
     if (status) {
         /* keep the cause across the cleanup */
         g_autoptr(vireo_error) saved = error_save();
@@ -197,10 +212,14 @@ out:
     if (srv.default_conn)
         vireo_conn_close(srv.default_conn);
     server_log_limits(&srv);
+    audit_server_stop(&srv);
+    acl_server_stop(&srv);
     g_hash_table_unref(srv.clients);
     g_hash_table_unref(srv.over_limit);
     g_mutex_clear(&srv.limits_lock);
     g_main_loop_unref(srv.loop);
+    tls_context_free(srv.tls);
+    g_free(srv.root);
     config_free(cfg);
     return status;
 }

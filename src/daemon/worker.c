@@ -10,6 +10,8 @@
  */
 #include <string.h>
 
+#include "daemon/acl.h"
+#include "daemon/audit.h"
 #include "daemon/daemon_priv.h"
 #include "daemon/dispatch.h"
 #include "util/error.h"
@@ -41,6 +43,7 @@ static bool worker_allowed(daemon_client *c, const rpc_header *hdr, const dispat
     if (!daemon_client_authenticated(c) && !g_str_has_prefix(proc->name, "AUTH_")) {
         /* libvirt answers RPC, not AUTH_FAILED, for old clients' sake */
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "authentication required");
+        audit_call(c, proc, NULL, error_last());
         return false;
     }
     if (proc->needs_conn && !daemon_client_conn(c)) {
@@ -52,9 +55,32 @@ static bool worker_allowed(daemon_client *c, const rpc_header *hdr, const dispat
 
         error_report(VIREO_FROM_REMOTE, VIREO_ERR_OPERATION_DENIED,
                      "read only access prevents %s", api);
+        audit_call(c, proc, NULL, error_last());
         return false;
     }
     return true;
+}
+
+/* Check the access rules (acl.c), run proc, and audit what changes
+ * things or was refused.  0, or -1 with the thread's error set. */
+static int worker_call(daemon_client *c, const rpc_header *hdr, const dispatch_proc *proc,
+                       void *args, void *ret)
+{
+    acl_object obj;
+    bool allowed;
+    int rc = -1;
+
+    acl_object_of_call(proc, args, &obj);
+    allowed = acl_check_call(c, proc, args, &obj);
+    if (allowed) {
+        acl_call_enter(proc);
+        rc = proc->fn(c, hdr, args, ret);
+        acl_call_leave();
+    }
+    if (!allowed || !proc->read_only)
+        audit_call(c, proc, &obj, rc < 0 ? error_last() : NULL);
+    acl_object_clear(&obj);
+    return rc;
 }
 
 /* Run proc; the reply packet, or NULL with the thread's error set. */
@@ -76,7 +102,7 @@ static GByteArray *worker_run(daemon_client *c, const rpc_header *hdr, const dis
             error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "Unable to decode message payload");
         return NULL;
     }
-    rc = proc->fn(c, hdr, args, ret);
+    rc = worker_call(c, hdr, proc, args, ret);
     xdr_free(proc->args_filter, args);
     if (rc < 0)
         return NULL;

@@ -19,6 +19,7 @@
 #include <glib-unix.h>
 
 #include "remote/remote_client.h"
+#include "rpc/transport.h"
 #include "util/error.h"
 
 /* One waiting call; lives on its caller's stack, filed in client->calls. */
@@ -47,7 +48,9 @@ static void client_stream_unref(client_stream *cs)
 }
 
 struct remote_client {
-    int fd;                     /* the socket (owned; only the I/O thread reads/writes it) */
+    rpc_transport *t;           /* the connection's bytes (owned; only the I/O thread
+                                 * reads/writes it) */
+    int fd;                     /* t's socket, for poll */
     int wake_fd;                /* eventfd that wakes the I/O thread (owned) */
     GThread *thread;            /* the I/O thread, joined by remote_client_free */
     remote_client_event_fn on_event;
@@ -63,12 +66,14 @@ struct remote_client {
     uint32_t next_serial;
     bool quit;                  /* remote_client_free is stopping the thread */
     vireo_error *dead;          /* why the connection died; NULL while alive (owned) */
+    sasl_session *sasl_next;    /* the SASL layer to put on before the next write (borrowed) */
     int ka_interval_ms;         /* 0: no keepalive of ours */
     int ka_count;
     int ka_sent;                /* PINGs sent since the last packet came in */
     gint64 last_rx;             /* monotonic time of the last packet byte in */
 
     /* I/O thread only: */
+    bool want_out;              /* the last EAGAIN of a read waits for POLLOUT (TLS) */
     GByteArray *in;             /* the packet being read */
     guint in_want;              /* bytes in needs before the next step */
 };
@@ -290,14 +295,17 @@ static bool client_read(remote_client *client)
         ssize_t n;
 
         g_byte_array_set_size(client->in, client->in_want);
-        n = read(client->fd, client->in->data + have, client->in_want - have);
+        n = rpc_transport_recv(client->t, client->in->data + have, client->in_want - have);
         g_byte_array_set_size(client->in, have + MAX(n, 0));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (n < 0 && errno == EAGAIN) {
+            client->want_out = rpc_transport_wants(client->t) == G_IO_OUT;
             return true;
+        }
         if (n <= 0) {
-            if (n < 0)
+            if (n < 0 && errno == EPROTO)
+                error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "Cannot recv data: %s",
+                             rpc_transport_error(client->t));
+            else if (n < 0)
                 error_report_system(VIREO_FROM_RPC, errno, "Cannot recv data");
             else
                 error_report_system(VIREO_FROM_RPC, EIO, "End of file while reading data");
@@ -329,14 +337,17 @@ static bool client_write(remote_client *client)
     int err = 0;
 
     g_mutex_lock(&client->lock);
+    if (client->sasl_next) {
+        /* queued with the packet that follows it: never written plain */
+        rpc_transport_set_sasl(client->t, client->sasl_next);
+        client->sasl_next = NULL;
+    }
     while ((pkt = g_queue_peek_head(client->outq))) {
-        ssize_t n = send(client->fd, pkt->data + client->out_off, pkt->len - client->out_off,
-                         MSG_NOSIGNAL);
+        ssize_t n = rpc_transport_send(client->t, pkt->data + client->out_off,
+                                       pkt->len - client->out_off);
 
-        if (n < 0 && errno == EINTR)
-            continue;
         if (n < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
+            if (errno != EAGAIN)
                 err = errno;
             break;
         }
@@ -350,7 +361,11 @@ static bool client_write(remote_client *client)
     g_mutex_unlock(&client->lock);
     if (!err)
         return true;
-    error_report_system(VIREO_FROM_RPC, err, "Cannot write data");
+    if (err == EPROTO)
+        error_report(VIREO_FROM_RPC, VIREO_ERR_RPC, "Cannot write data: %s",
+                     rpc_transport_error(client->t));
+    else
+        error_report_system(VIREO_FROM_RPC, err, "Cannot write data");
     client_die(client);
     return false;
 }
@@ -416,7 +431,12 @@ static gpointer client_thread(gpointer data)
             g_mutex_unlock(&client->lock);
             return NULL;
         }
-        if (!g_queue_is_empty(client->outq))
+        if (client->sasl_next) {
+            /* between packets: the reply that completed SASL is read */
+            rpc_transport_set_sasl(client->t, client->sasl_next);
+            client->sasl_next = NULL;
+        }
+        if (!g_queue_is_empty(client->outq) || client->want_out)
             fds[1].events |= POLLOUT;
         timeout = client_keepalive_timeout_locked(client);
         if (client->dead) {
@@ -436,7 +456,8 @@ static gpointer client_thread(gpointer data)
             client_drain_wake(client);
         if (nfds < 2)
             continue;
-        if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && !client_read(client))
+        client->want_out = false;
+        if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLOUT)) && !client_read(client))
             continue;
         if ((fds[1].revents & POLLOUT) && !client_write(client))
             continue;
@@ -446,10 +467,17 @@ static gpointer client_thread(gpointer data)
 
 remote_client *remote_client_new(int fd, remote_client_event_fn on_event, void *opaque)
 {
+    return remote_client_new_transport(rpc_transport_new(fd), on_event, opaque);
+}
+
+remote_client *remote_client_new_transport(rpc_transport *t, remote_client_event_fn on_event,
+                                           void *opaque)
+{
     remote_client *client = g_new0(remote_client, 1);
 
-    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
-    client->fd = fd;
+    client->t = t;
+    client->fd = rpc_transport_fd(t);
+    g_unix_set_fd_nonblocking(client->fd, TRUE, NULL);
     client->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     client->on_event = on_event;
     client->opaque = opaque;
@@ -476,7 +504,7 @@ void remote_client_free(remote_client *client)
     client_wake(client);
     g_thread_join(client->thread);
 
-    close(client->fd);
+    rpc_transport_free(client->t);
     close(client->wake_fd);
     g_queue_free_full(client->outq, (GDestroyNotify)g_byte_array_unref);
     g_hash_table_unref(client->calls);
@@ -486,6 +514,20 @@ void remote_client_free(remote_client *client)
     g_mutex_clear(&client->lock);
     g_cond_clear(&client->cond);
     g_free(client);
+}
+
+tls_session *remote_client_tls(remote_client *client)
+{
+    /* set before the I/O thread started, never changed */
+    return rpc_transport_tls(client->t);
+}
+
+void remote_client_set_sasl(remote_client *client, sasl_session *sess)
+{
+    g_mutex_lock(&client->lock);
+    client->sasl_next = sess;
+    g_mutex_unlock(&client->lock);
+    client_wake(client);
 }
 
 void remote_client_keepalive_start(remote_client *client, int interval_ms, int count)

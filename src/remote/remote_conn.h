@@ -23,6 +23,8 @@ typedef struct remote_event_reg {
 
 typedef struct remote_conn {
     remote_client *client;      /* owned: the socket and its I/O thread */
+    struct sasl_session *sasl;  /* owned: SASL's session (its security layer is client's),
+                                 * freed after client; NULL without SASL */
     GMutex lock;
     GPtrArray *event_regs;      /* remote_event_reg * (owned), guarded by lock */
     GHashTable *events;         /* remote_id -> active remote_event_reg (borrowed), guarded by lock */

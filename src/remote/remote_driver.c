@@ -6,14 +6,18 @@
  * The driver is offered a URI after every in-process driver declined
  * it, so it takes them all, as libvirt's client does: a URI with a
  * transport (test+unix:///default?socket=...) and any other one
- * (qemu:///system with no qemu driver in process).  Only the unix
- * transport exists so far; TLS, TCP and SSH are refused.
+ * (qemu:///system with no qemu driver in process).  Transports: unix,
+ * tls (the default when a host is named), tcp and ssh.
  */
 #include <string.h>
 
+#include "remote/remote_auth.h"
 #include "remote/remote_conn.h"
 #include "remote/remote_priv.h"
 #include "remote/remote_socket.h"
+#include "remote/remote_tls.h"
+#include "rpc/sasl.h"
+#include "rpc/transport.h"
 #include "util/error.h"
 
 /* libvirt's VIR_CONNECT_RO */
@@ -29,6 +33,7 @@
 static const char *const remote_transport_params[] = {
     "socket", "name", "mode", "proxy", "command", "netcat", "keyfile", "no_verify",
     "no_tty", "pkipath", "known_hosts", "known_hosts_verify", "sshauth", "tls_priority",
+    "auth", "authfile",
 };
 
 /* ---- the wire ---- */
@@ -113,28 +118,62 @@ static void remote_on_event(void *opaque, const rpc_header *hdr, const uint8_t *
 
 /* ---- open ---- */
 
-/* Only the unix transport for now; the others arrive with TLS and SSH. */
-static bool remote_check_transport(const vireo_uri *uri)
+/* The transport a URI names: its +transport, else TLS when it names a
+ * host (libvirt's default), else the unix socket.  NULL with libvirt's
+ * error when it is none we know. */
+static const char *remote_transport_of(const vireo_uri *uri)
 {
-    static const char *const later[] = { "tls", "tcp", "ssh", "libssh", "libssh2", "ext" };
+    static const char *const known[] = { "unix", "tls", "tcp", "ssh", "libssh", "libssh2",
+                                         "ext" };
     const char *transport = uri->transport;
 
-    if (!transport && uri->host && *uri->host)
-        transport = "tls"; /* libvirt's default for a URI naming a host */
-    if (!transport || strcmp(transport, "unix") == 0)
-        return true;
-    for (size_t i = 0; i < G_N_ELEMENTS(later); i++) {
-        if (strcmp(transport, later[i]) == 0) {
-            error_report(VIREO_FROM_REMOTE, VIREO_ERR_NO_SUPPORT,
-                         "transport '%s' of URI '%s' is not supported yet (only unix)",
-                         transport, uri->text);
-            return false;
-        }
-    }
+    if (!transport)
+        return uri->host && *uri->host ? "tls" : "unix";
+    for (size_t i = 0; i < G_N_ELEMENTS(known); i++)
+        if (strcmp(transport, known[i]) == 0)
+            return known[i];
     error_report(VIREO_FROM_REMOTE, VIREO_ERR_INVALID_ARG,
                  "remote_open: transport in URL not recognised "
                  "(should be tls|unix|ssh|ext|tcp|libssh2|libssh)");
-    return false;
+    return NULL;
+}
+
+/* Connect by uri's transport: the connection's bytes, NULL with the
+ * error set. */
+static rpc_transport *remote_dial(const vireo_uri *uri, unsigned int flags)
+{
+    const char *transport = remote_transport_of(uri);
+    g_autofree char *path = NULL;
+    pid_t child = 0;
+    rpc_transport *t;
+    int fd;
+
+    if (!transport)
+        return NULL;
+    if (strcmp(transport, "unix") == 0) {
+        path = remote_socket_path(uri, flags & REMOTE_CONNECT_RO);
+        fd = remote_socket_connect(path);
+        return fd < 0 ? NULL : rpc_transport_new(fd);
+    }
+    if (strcmp(transport, "tcp") == 0) {
+        fd = remote_tcp_connect(uri, "16509");
+        return fd < 0 ? NULL : rpc_transport_new(fd);
+    }
+    if (strcmp(transport, "tls") == 0) {
+        fd = remote_tcp_connect(uri, "16514");
+        return fd < 0 ? NULL : remote_tls_open(uri, fd);
+    }
+    if (strcmp(transport, "ssh") == 0) {
+        fd = remote_ssh_open(uri, flags & REMOTE_CONNECT_RO, &child);
+        if (fd < 0)
+            return NULL;
+        t = rpc_transport_new(fd);
+        rpc_transport_set_child(t, child);
+        return t;
+    }
+    error_report(VIREO_FROM_REMOTE, VIREO_ERR_NO_SUPPORT,
+                 "transport '%s' of URI '%s' is not supported", transport, uri->text);
+    return NULL;
 }
 
 static bool remote_is_transport_param(const char *key)
@@ -148,7 +187,7 @@ static bool remote_is_transport_param(const char *key)
 /* The URI the daemon opens: ?name= when given, else the caller's without
  * the transport, the host and the transport's parameters
  * ("test+unix:///default?socket=/x" -> "test:///default"). */
-static char *remote_daemon_uri(const vireo_uri *uri)
+char *remote_daemon_uri(const vireo_uri *uri)
 {
     const char *name = uri->params ? g_hash_table_lookup(uri->params, "name") : NULL;
     g_autoptr(GString) out = NULL;
@@ -173,23 +212,33 @@ static char *remote_daemon_uri(const vireo_uri *uri)
     return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-/* AUTH_LIST: only "none" is spoken so far. */
-static int remote_authenticate(vireo_conn *conn)
+/* AUTH_LIST, then the first type the server lists, as libvirt's client
+ * (?auth=sasl[.MECH] picks SASL when the server offers it). */
+static int remote_authenticate(vireo_conn *conn, const vireo_uri *uri)
 {
     static const char *const names[] = { "none", "sasl", "polkit" };
+    remote_conn *rc = conn->priv;
+    const char *want = uri->params ? g_hash_table_lookup(uri->params, "auth") : NULL;
+    const char *transport = remote_transport_of(uri);
     g_autofree int *types = NULL;
     g_autofree char *message = NULL;
     size_t ntypes = 0;
+    int type;
 
-    if (remote_proc_auth_list(conn, &types, &ntypes) < 0)
+    if (!transport || remote_proc_auth_list(conn, &types, &ntypes) < 0)
         return -1;
-    if (ntypes == 0 || types[0] == REMOTE_AUTH_NONE)
+    type = ntypes == 0 ? REMOTE_AUTH_NONE : types[0];
+    for (size_t i = 0; want && g_str_has_prefix(want, "sasl") && i < ntypes; i++) {
+        if (types[i] == REMOTE_AUTH_SASL)
+            type = REMOTE_AUTH_SASL;
+    }
+    if (type == REMOTE_AUTH_NONE)
         return 0;
+    if (type == REMOTE_AUTH_SASL)
+        return remote_sasl_authenticate(conn, uri, transport, &rc->sasl);
     message = g_strdup_printf(
-        "authentication failed: unsupported authentication type %s (%d): "
-        "vireo speaks only 'none' so far",
-        types[0] >= 0 && types[0] < (int)G_N_ELEMENTS(names) ? names[types[0]] : "unknown",
-        types[0]);
+        "authentication failed: unsupported authentication type %s (%d)",
+        type >= 0 && type < (int)G_N_ELEMENTS(names) ? names[type] : "unknown", type);
     error_set_full(VIREO_FROM_REMOTE, REMOTE_ERR_AUTH_FAILED, VIREO_ERR_LEVEL_ERROR, message,
                    NULL, NULL, NULL, 0, 0);
     return -1;
@@ -203,7 +252,7 @@ static int remote_open_prologue(vireo_conn *conn, const vireo_uri *uri, unsigned
     g_autofree char *name = remote_daemon_uri(uri);
     int keepalive;
 
-    if (remote_authenticate(conn) < 0)
+    if (remote_authenticate(conn, uri) < 0)
         return -1;
     keepalive = remote_proc_connect_supports_feature(conn, REMOTE_FEATURE_PROGRAM_KEEPALIVE);
     if (keepalive < 0 && !remote_client_is_alive(rc->client))
@@ -224,6 +273,7 @@ static void remote_conn_free(remote_conn *rc)
     if (!rc)
         return;
     remote_client_free(rc->client);
+    sasl_session_free(rc->sasl);    /* after the client, whose transport borrowed it */
     g_ptr_array_unref(rc->event_regs);
     g_hash_table_unref(rc->events);
     g_mutex_clear(&rc->lock);
@@ -232,24 +282,23 @@ static void remote_conn_free(remote_conn *rc)
 
 driver_open_result remote_driver_open(vireo_conn *conn, const vireo_uri *uri, unsigned int flags)
 {
-    g_autofree char *path = NULL;
+    rpc_transport *t = remote_dial(uri, flags);
     remote_conn *rc;
-    int fd;
 
-    if (!remote_check_transport(uri))
-        return DRIVER_OPEN_ERROR;
-    path = remote_socket_path(uri, flags & REMOTE_CONNECT_RO);
-    fd = remote_socket_connect(path);
-    if (fd < 0)
+    if (!t)
         return DRIVER_OPEN_ERROR;
     rc = g_new0(remote_conn, 1);
     g_mutex_init(&rc->lock);
     rc->event_regs = g_ptr_array_new_with_free_func(g_free);
     rc->events = g_hash_table_new(NULL, NULL);
     conn->priv = rc; /* before the I/O thread starts: it reads conn->priv */
-    rc->client = remote_client_new(fd, remote_on_event, conn);
+    rc->client = remote_client_new_transport(t, remote_on_event, conn);
     if (remote_open_prologue(conn, uri, flags) < 0) {
-        g_autoptr(vireo_error) saved = error_save();
+        g_autoptr(vireo_error) saved = NULL;
+
+        if (uri->transport && strcmp(uri->transport, "ssh") == 0)
+            remote_ssh_explain_failure(); /* ssh's own words: the key was refused ... */
+        saved = error_save();
 
         remote_conn_free(rc); /* joins the I/O thread, which may read conn->priv */
         conn->priv = NULL;

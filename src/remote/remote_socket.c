@@ -10,10 +10,13 @@
  * on every one of these names.
  */
 #include <errno.h>
+#include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <glib-unix.h>
 
 #include "remote/remote_socket.h"
 #include "util/error.h"
@@ -94,5 +97,51 @@ int remote_socket_connect(const char *path)
         error_report_system(VIREO_FROM_RPC, err, "Failed to connect socket to '%s'", path);
         return -1;
     }
+    return fd;
+}
+
+int remote_tcp_connect(const vireo_uri *uri, const char *default_port)
+{
+    g_autofree char *port = uri->port > 0 ? g_strdup_printf("%d", uri->port)
+                                          : g_strdup(default_port);
+    const char *host = uri->host && *uri->host ? uri->host : "localhost";
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_ADDRCONFIG };
+    struct addrinfo *res = NULL;
+    int rc, fd = -1, err = ECONNREFUSED;
+
+    rc = getaddrinfo(host, port, &hints, &res);
+    if (rc == EAI_NONAME) {
+        /* AI_ADDRCONFIG with loopback only (a namespace) hides 127.0.0.1 */
+        hints.ai_flags = 0;
+        rc = getaddrinfo(host, port, &hints, &res);
+    }
+    if (rc != 0) {
+        error_report(VIREO_FROM_RPC, VIREO_ERR_SYSTEM_ERROR,
+                     "Unable to resolve address '%s' service '%s': %s", host, port,
+                     gai_strerror(rc));
+        return -1;
+    }
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        while ((rc = connect(fd, ai->ai_addr, ai->ai_addrlen)) < 0 && errno == EINTR)
+            ;
+        if (rc < 0) {
+            err = errno;
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        error_report_system(VIREO_FROM_RPC, err, "unable to connect to server at '%s:%s'",
+                            host, port);
+        return -1;
+    }
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
     return fd;
 }

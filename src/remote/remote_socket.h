@@ -32,4 +32,19 @@ int remote_tcp_connect(const vireo_uri *uri, const char *default_port);
  * error set.  remote_ssh.c. */
 int remote_ssh_open(const vireo_uri *uri, bool read_only, pid_t *child);
 
+/* (H3 addition) After an open over ssh failed in this thread (the
+ * connection died at once): append what the ssh child of this thread's
+ * last remote_ssh_open printed on its stderr, as one line, to the
+ * thread's error ("...: Permission denied (publickey)").  Waits up to
+ * 2 s for ssh to finish saying it; call it before the transport is
+ * freed.  The stderr pipes of ssh children nobody asked about are
+ * closed once their ssh has exited. */
+void remote_ssh_explain_failure(void);
+
+/* (H3 addition) The URI the daemon opens for uri: ?name= when given,
+ * else uri without its transport, host and transport parameters
+ * ("qemu+ssh://h/system?keyfile=k" -> "qemu:///system").  Caller frees.
+ * remote_driver.c. */
+char *remote_daemon_uri(const vireo_uri *uri);
+
 #endif

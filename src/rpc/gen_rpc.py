@@ -40,6 +40,13 @@ How a procedure maps to its driver entry (@driver: TABLE.ENTRY):
       the kind's wire type.
     Every args and ret field must be used, or the generator fails.
 
+Access control: every implemented procedure carries "@acl: PERM..."
+(libvirt's permissions, "none" for none) and list procedures
+"@aclfilter: PERM"; the generator writes them into the dispatch_proc
+entry with the offsets of the arguments naming the object (the first
+remote_nonnull_<kind>, a `name` string, or the XML whose <name> it is)
+and of `flags`, and fails the build when one is missing (acl_fields).
+
 Anything that does not fit is "@generate: none" (or server/client for
 one hand-written end): the server handler is dispatch_<proc> in
 src/daemon/ (dispatch_special.c, or the object's own file:
@@ -122,6 +129,10 @@ class Proc:
         self.needs_conn = notes.get('needs_conn', 'yes') != 'no'
         self.legacy = 'legacy' in notes
         self.message = 'message' in notes
+        self.acl = notes.get('acl')             # [(perm, flag bits)], None: missing
+        self.aclfilter = notes.get('aclfilter')
+        if self.acl is None and name.startswith('AUTH_'):
+            self.acl = []   # authentication runs before anyone is known
         self.lower = name.lower()
 
     @property
@@ -191,6 +202,7 @@ class Protocol:
                 notes = {}
                 for n in re.finditer(r'@(\w+)(?::\s*([\w.]+))?', m.group(1)):
                     notes[n.group(1)] = n.group(2) or True
+                notes.update(parse_acl(m.group(1)))
                 continue
             self.procs.append(Proc(m.group(2), int(m.group(3)), notes))
             notes = {}
@@ -200,6 +212,31 @@ class Protocol:
 
     def ret(self, proc):
         return self.structs.get('remote_%s_ret' % proc.lower)
+
+
+ACL_MAX = 3     # DISPATCH_ACL_MAX in src/daemon/dispatch.h
+PERM_RE = r'[a-z_]+\.[a-z_]+'
+
+
+def parse_acl(comment):
+    """The @acl and @aclfilter annotations of one comment: acl as
+    [(perm, flag bits)] ("none": []), aclfilter as a permission."""
+    out = {}
+    m = re.search(r'@acl:\s*([^@*]*)', comment)
+    if m:
+        perms = []
+        for word in m.group(1).split():
+            if word == 'none':
+                continue
+            w = re.match(r'^(%s)(?::(0x[0-9a-fA-F]+))?$' % PERM_RE, word)
+            if not w:
+                sys.exit('gen_rpc: bad @acl permission "%s"' % word)
+            perms.append((w.group(1), int(w.group(2) or '0', 16)))
+        out['acl'] = perms
+    m = re.search(r'@aclfilter:\s*(%s)' % PERM_RE, comment)
+    if m:
+        out['aclfilter'] = m.group(1)
+    return out
 
 
 # ---- driver.h ----
@@ -433,9 +470,57 @@ def server_handler(m):
     return '\n'.join(lines)
 
 
+# The wire types of the objects a call can name, by permission kind.
+ACL_KINDS = {
+    'remote_nonnull_domain': 'domain', 'remote_nonnull_network': 'network',
+    'remote_nonnull_storage_pool': 'storage_pool', 'remote_nonnull_storage_vol': 'storage_vol',
+    'remote_nonnull_secret': 'secret', 'remote_nonnull_nwfilter': 'nwfilter',
+    'remote_nonnull_interface': 'interface',
+}
+
+
+def acl_fields(proto, p):
+    """The access-control fields of p's dispatch_proc entry."""
+    if p.acl is None:
+        sys.exit('gen_rpc: %s: no @acl annotation (every implemented procedure needs one: '
+                 'libvirt\'s permissions, or "none")' % p.name)
+    if len(p.acl) > ACL_MAX:
+        sys.exit('gen_rpc: %s: more than %d @acl permissions' % (p.name, ACL_MAX))
+    args = proto.args(p) or []
+    st = 'remote_%s_args' % p.lower
+
+    def offset(f):
+        return 'offsetof(%s, %s)' % (st, f.name) if f else '-1'
+    obj = next((f for f in args if f.type in ACL_KINDS and f.kind == 'plain'), None)
+    perm_kind = p.acl[0][0].split('.')[0] if p.acl else None
+    # the object of a define/create is named inside its XML
+    xml = None
+    if not obj or (perm_kind and ACL_KINDS[obj.type] != perm_kind):
+        xml = next((f for f in args if f.name.startswith('xml')
+                    and f.type == 'remote_nonnull_string' and f.kind == 'plain'), None)
+    name = None
+    if not obj and not xml and perm_kind and perm_kind != 'connect':
+        name = next((f for f in args if f.name == 'name' and f.type == 'remote_nonnull_string'
+                     and f.kind == 'plain'), None)
+    flags = next((f for f in args if f.name == 'flags' and f.type == 'unsigned int'
+                  and f.kind == 'plain'), None)
+    if any(bits for _, bits in p.acl) and not flags:
+        sys.exit('gen_rpc: %s: a conditional @acl permission without a flags argument' % p.name)
+    perms = ', '.join(['"%s"' % perm for perm, _ in p.acl] or ['NULL'])
+    bits = ', '.join(['0x%x' % b for _, b in p.acl] or ['0'])
+    lines = ['        .acl = { %s },' % perms, '        .acl_flags = { %s },' % bits]
+    if p.aclfilter:
+        lines.append('        .acl_filter = "%s",' % p.aclfilter)
+    if obj:
+        lines.append('        .obj_kind = "%s",' % ACL_KINDS[obj.type])
+    for field, f in (('obj', obj), ('name', name), ('xml', xml), ('flags', flags)):
+        lines.append('        .%s_offset = %s,' % (field, offset(f)))
+    return lines
+
+
 def gen_dispatch(proto, tables, out_c, out_h):
     impl = [p for p in proto.procs if p.implemented and not p.message]
-    c = [HEADER, '#include <glib.h>', '#include <string.h>', '',
+    c = [HEADER, '#include <glib.h>', '#include <stddef.h>', '#include <string.h>', '',
          '#include "daemon/dispatch.h"', '#include "drivers/driver.h"',
          '#include "drivers/handles.h"', '#include "rpc/dispatch_gen.h"', '']
     h = [HEADER, '#ifndef VIREO_RPC_DISPATCH_GEN_H', '#define VIREO_RPC_DISPATCH_GEN_H', '',
@@ -462,6 +547,7 @@ def gen_dispatch(proto, tables, out_c, out_h):
         c.append('        .needs_conn = %s,' % ('true' if p.needs_conn else 'false'))
         c.append('        .read_only = %s,' % ('true' if p.readonly else 'false'))
         c.append('        .high_priority = %s,' % ('true' if p.priority == 'high' else 'false'))
+        c += acl_fields(proto, p)
         c.append('    },')
     c += ['};', '',
           'const dispatch_proc *dispatch_remote_lookup(int proc)', '{',

@@ -37,7 +37,15 @@ typedef struct tls_files {
 tls_context *tls_context_new_server(const tls_files *files, bool verify_peer,
                                     const char *const *allowed_dn);
 tls_context *tls_context_new_client(const tls_files *files);
+/* Drops the owner's reference: each session holds its own (H1), so a
+ * client may free the context once its session exists. */
 void tls_context_free(tls_context *ctx);
+/* Added (H1): whether the peer's certificate is checked (the client's
+ * no_verify=1 turns it off; the server's is set at creation). */
+void tls_context_set_verify_peer(tls_context *ctx, bool verify_peer);
+/* Added (H1): the GnuTLS priority string (tls_priority, NULL: "NORMAL").
+ * 0, or -1 with the error set when GnuTLS does not take it. */
+int tls_context_set_priority(tls_context *ctx, const char *priority);
 
 /* A session on fd (not owned).  hostname: the name the client dialled
  * (checked against the server certificate), NULL on the server. */

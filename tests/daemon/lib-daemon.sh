@@ -134,6 +134,12 @@ daemon_start() {
     DAEMON_PIDFILE=$DAEMON_ROOT/daemon.pid
     DAEMON_SOCK=""
     : >"$DAEMON_LOG"
+    # DAEMON_PREPARE: a function the test names, run with the new root
+    # before the daemon starts (files it reads at start: sasl2/libvirt.conf)
+    if [ -n "${DAEMON_PREPARE:-}" ] && ! "$DAEMON_PREPARE" "$DAEMON_ROOT"; then
+        DAEMON_START_WHY="$DAEMON_PREPARE $DAEMON_ROOT failed"
+        return 1
+    fi
     "_daemon_start_$VIREO_TEST_DAEMON" "$@"
     if ! wait_for "$DAEMON_START_TIMEOUT" _daemon_ready_or_dead || ! _daemon_alive; then
         if _daemon_alive; then

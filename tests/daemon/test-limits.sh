@@ -87,7 +87,7 @@ require_daemon 'max_client_requests = 1' 'max_client_queue = 4' \
 run_py queue 1 4
 run_py packets
 check "log: max_client_queue refusal, with its count" \
-    grep -q "daemon.limits : client [0-9]* (uid [0-9]*, pid [0-9]*): refused a call (serial [0-9]*): max_client_queue (4) reached (1 refused so far)" "$log"
+    grep -q "daemon.limits : client [0-9]* (uid [0-9]* .*pid [0-9]*): refused a call (serial [0-9]*): max_client_queue (4) reached (1 refused so far)" "$log"
 check "log: packet size refusal, with its count" \
     grep -Eq "daemon.limits : client [0-9]+ .*(packet size limit of 33554432|under the 28-byte header).*\(1 refused so far\)" "$log"
 check "log: string size refusal, with its count" \

@@ -86,10 +86,41 @@ static void test_validate(void)
 
     CHECK(config_load_string(cfg, "auth_unix_rw = \"polkit\"\n", "v.conf") == 0, "loads");
     CHECK(config_validate(cfg) < 0 && strstr(error_last()->message, "auth_unix_rw"),
-          "auth other than none is refused, naming the setting");
+          "auth polkit is refused, naming the setting");
+    CHECK(error_last()->code == VIREO_ERR_CONFIG_UNSUPPORTED, "with CONFIG_UNSUPPORTED");
+    {
+        g_autoptr(daemon_config) sasl = config_new();
+
+        config_load_string(sasl, "auth_unix_rw = \"sasl\"\nauth_unix_ro = \"sasl\"\n"
+                                 "auth_tcp = \"sasl\"\nauth_tls = \"none\"\n", "v.conf");
+        CHECK(config_validate(sasl) == 0, "auth \"sasl\" and \"none\" are accepted");
+        config_load_string(sasl, "auth_tls = \"kerberos\"\n", "v.conf");
+        CHECK(config_validate(sasl) < 0 && strstr(error_last()->message, "auth_tls"),
+              "an unknown auth type is refused, naming the setting");
+    }
     g_autoptr(daemon_config) cfg2 = config_new();
     config_load_string(cfg2, "max_workers = 0\n", "v.conf");
     CHECK(config_validate(cfg2) < 0, "max_workers 0 is refused");
+}
+
+/* The access-control settings (issue 10): read, and NULL when unset
+ * (acl_call.c and audit.c put the defaults under the root). */
+static void test_access(void)
+{
+    g_autoptr(daemon_config) cfg = config_new();
+    g_autoptr(daemon_config) unset = config_new();
+
+    CHECK(config_load_string(cfg,
+                             "access_drivers = [ \"rules\" ]\n"
+                             "access_rules_file = \"/r/rules.conf\"\n"
+                             "audit_file = \"/r/audit.log\"\n", "acl.conf") == 0 &&
+          g_strv_length(cfg->access_drivers) == 1 &&
+          g_str_equal(cfg->access_drivers[0], "rules") &&
+          g_strcmp0(cfg->access_rules_file, "/r/rules.conf") == 0 &&
+          g_strcmp0(cfg->audit_file, "/r/audit.log") == 0,
+          "access_drivers, access_rules_file and audit_file are read");
+    CHECK(!unset->access_drivers && !unset->access_rules_file && !unset->audit_file,
+          "unset, the rules are off and the files default");
 }
 
 static void test_file(void)
@@ -146,5 +177,6 @@ int main(void)
     test_validate();
     test_limits();
     test_file();
+    test_access();
     return check_exit();
 }

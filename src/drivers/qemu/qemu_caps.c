@@ -29,7 +29,7 @@
 #define LOG_CATEGORY "qemu.caps"
 
 /* Bump when the cache layout or the probe's questions change. */
-#define CAPS_CACHE_FORMAT 1
+#define CAPS_CACHE_FORMAT 2   /* 2: "sandbox" */
 #define CAPS_PROBE_TIMEOUT_MS 15000
 
 static gint caps_probes;
@@ -216,6 +216,19 @@ static json_t *probe_command(probe_io *io, const char *command, json_t *args)
     return json_incref(ret);
 }
 
+/* Whether query-command-line-options' answer lists option name. */
+static bool caps_has_option(json_t *options, const char *name)
+{
+    size_t i;
+    json_t *o;
+
+    json_array_foreach(options, i, o) {
+        if (g_strcmp0(json_string_value(json_object_get(o, "option")), name) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The answers, gathered into one JSON object (the cache's layout). */
 static json_t *probe_exchange(probe_io *io)
 {
@@ -249,6 +262,11 @@ static json_t *probe_exchange(probe_io *io)
                             json_pack("{s:s,s:b}", "implements", "device", "abstract", 0))))
         return NULL;
     json_object_set_new(all, "devices", r);
+    /* -sandbox exists when QEMU was built with seccomp */
+    if (!(r = probe_command(io, "query-command-line-options", NULL)))
+        return NULL;
+    json_object_set_new(all, "sandbox", json_boolean(caps_has_option(r, "sandbox")));
+    json_decref(r);
     if ((r = probe_command(io, "quit", NULL)))
         json_decref(r);
     return g_steal_pointer(&all);
@@ -374,6 +392,7 @@ static qemu_caps *caps_from_json(const char *binary, json_t *all, const char *ca
                      "emulator '%s' reports no machine types", binary);
         return NULL;
     }
+    caps->sandbox = json_is_true(json_object_get(all, "sandbox"));
     /* KVM: QEMU must have it and the host must actually run guest code */
     caps->kvm = json_is_true(json_object_get(json_object_get(all, "kvm"), "present")) &&
                 qemu_kvm_probe_cached(cache_dir);

@@ -27,6 +27,7 @@ typedef struct qemu_caps {
     char *arch;             /* "x86_64" */
     unsigned int version;   /* major * 1,000,000 + minor * 1,000 + micro */
     bool kvm;               /* /dev/kvm runs guest code (qemu_kvm_probe) */
+    bool sandbox;           /* -sandbox (QEMU built with seccomp) */
     GPtrArray *machines;    /* qemu_machine *, owned */
     GPtrArray *cpu_models;  /* char *, owned: models usable with TCG */
     GHashTable *devices;    /* device type names (-device help / qom-list-types) -> NULL */

@@ -634,8 +634,11 @@ GStrv qemu_command_build(const domain_def *def, const qemu_caps *caps,
     if (rc == 0)
         rc = build_devices(&q);
     if (rc == 0) {
-        qcmd_add(&q, "-sandbox");
-        qcmd_add(&q, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+        if (!opts->no_sandbox) {
+            qcmd_add(&q, "-sandbox");
+            qcmd_add(&q, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+                         "resourcecontrol=deny");
+        }
         qcmd_add(&q, "-msg");
         qcmd_add(&q, "timestamp=on");
         if (opts->incoming) {

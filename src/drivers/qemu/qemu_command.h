@@ -30,6 +30,8 @@ typedef struct qemu_command_opts {
     bool start_paused;          /* -S (always, for the driver: it sends cont itself) */
     const char *incoming;       /* -incoming (restore), or NULL */
     const qemu_command_net *nets; /* one per interface, in def's order; NULL: none */
+    bool no_sandbox;            /* leave out -sandbox on,...: qemu.conf's
+                                 * seccomp_sandbox = 0, or QEMU has no seccomp */
 } qemu_command_opts;
 
 /* argv (NULL-terminated, argv[0] = the emulator) for def.  The domain

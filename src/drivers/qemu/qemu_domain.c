@@ -11,6 +11,7 @@
 #include "drivers/driver_common.h"
 #include "drivers/qemu/qemu_caps.h"
 #include "drivers/qemu/qemu_priv.h"
+#include "util/cgroup.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -50,6 +51,7 @@ void qemu_dom_unref(qemu_dom *dom)
     domain_def_free(dom->live);
     /* forgotten, not released: the guest may run on (a daemon's exit) */
     g_clear_pointer(&dom->net_ports, g_hash_table_unref);
+    cgroup_free(dom->cgroup);   /* forgotten too: found again by name (qemu_cgroup.c) */
     g_cond_clear(&dom->job_cond);
     g_free(dom);
 }

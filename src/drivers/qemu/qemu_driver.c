@@ -152,6 +152,7 @@ static void qemu_drv_free(qemu_drv *drv)
     g_mutex_clear(&drv->files_lock);
     if (drv->node)
         node_release(drv->node);
+    qemu_conf_free(drv->conf);
     g_free(drv->key);
     g_free(drv->uri);
     g_free(drv->config_dir);
@@ -198,6 +199,14 @@ static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
     drv->key = g_strdup(drv->run_dir);
     if (!drv->node || qemu_drv_mkdirs(drv) < 0)
         return NULL;
+    {
+        g_autofree char *base = g_path_get_dirname(drv->config_dir);
+        g_autofree char *conf_path = g_build_filename(base, "qemu.conf", NULL);
+
+        drv->conf = qemu_conf_load(conf_path, !embed && g_strcmp0(root, "/") == 0);
+        if (!drv->conf || qemu_dac_prepare_dirs(drv) < 0)
+            return NULL;
+    }
     drv->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify)qemu_dom_unref);
     drv->by_uuid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

@@ -96,14 +96,20 @@ int hp_disk_attach_live(hp_op *op, device_disk *disk)
         return -1;
     }
     if (hp_disk_check_hotplug(disk, false) < 0 || hp_disk_check_source(disk) < 0 ||
-        (g_strcmp0(disk->type, "volume") == 0 && qemu_storage_volume(op->dom->drv, disk) < 0))
+        (g_strcmp0(disk->type, "volume") == 0 && qemu_storage_volume(op->dom->drv, disk) < 0) ||
+        qemu_dac_set_disk(op->dom->drv, disk) < 0)
         return -1;
+    if (qemu_cgroup_allow_disk(op->dom, disk) < 0) {
+        qemu_dac_restore_disk(op->dom->drv, disk);
+        return -1;
+    }
     what = g_strdup_printf("disk '%s'", disk->target_dev);
     devices_add_disk(&live->devices, disk);
     if (hp_place(live, live, what) < 0) {
         /* disk is the caller's until it is taken */
         g_ptr_array_steal_index(live->devices.disks,
                                 (guint)devices_find_disk(&live->devices, disk->target_dev));
+        qemu_dac_restore_disk(op->dom->drv, disk);
         return -1;
     }
     idx = devices_find_disk(&live->devices, disk->target_dev);
@@ -111,6 +117,7 @@ int hp_disk_attach_live(hp_op *op, device_disk *disk)
     if (qemu_command_disk_json(live, op->caps, added, hp_next_node_number(op), &storage, &format,
                                &dev) < 0) {
         g_ptr_array_steal_index(live->devices.disks, (guint)idx);
+        qemu_dac_restore_disk(op->dom->drv, disk);
         return -1;
     }
     added->info.alias = g_strdup(json_string_value(json_object_get(dev, "id")));
@@ -133,6 +140,7 @@ undo_storage:
                                                   json_object_get(storage, "node-name")));
 undo_none:
     g_ptr_array_steal_index(live->devices.disks, (guint)idx);
+    qemu_dac_restore_disk(op->dom->drv, disk);
     return -1;
 }
 
@@ -276,7 +284,8 @@ int hp_disk_detach_live(hp_op *op, const device_disk *disk)
     g_autofree char *storage = NULL;
     g_autofree char *alias = NULL;
     const device_disk *found;
-    int idx;
+    device_disk gone;
+    int idx, rc;
 
     if (!live)
         return -1;
@@ -289,13 +298,22 @@ int hp_disk_detach_live(hp_op *op, const device_disk *disk)
     if (hp_disk_check_hotplug(found, true) < 0)
         return -1;
     alias = g_strdup(found->info.alias);
+    /* its files go back to their owner once unplugged (qemu_dac.c) */
+    gone = (device_disk){ .type = g_strdup(found->type), .source_file = g_strdup(found->source_file),
+                          .source_dev = g_strdup(found->source_dev) };
     /* the aliases are recorded first, so the removal can find it by them */
     hp_commit_live(op, g_steal_pointer(&live));
     format = hp_format_node(op, alias);
     if (format && g_str_has_suffix(format, "-format"))
         storage = g_strdup_printf("%.*s-storage", (int)(strlen(format) - strlen("-format")),
                                   format);
-    return hp_unplug(op, alias, false, format, storage);
+    rc = hp_unplug(op, alias, false, format, storage);
+    if (rc == 0)
+        qemu_dac_restore_disk(op->dom->drv, &gone);
+    g_free(gone.type);
+    g_free(gone.source_file);
+    g_free(gone.source_dev);
+    return rc;
 }
 
 int hp_net_detach_live(hp_op *op, const device_interface *net)

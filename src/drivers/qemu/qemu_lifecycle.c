@@ -107,17 +107,30 @@ static qemu_proc *qemu_start_spawn(qemu_dom *dom, const domain_def *live, const 
         .start_paused = true,
         .incoming = incoming,
         .nets = net->nets,
+        .no_sandbox = !drv->conf->seccomp_sandbox || !caps->sandbox,
     };
+    /* QEMU runs as qemu.conf's user and group (qemu_conf.c) */
+    child_opts child = {
+        .fds = (const int *)net->fds->data,
+        .nfds = net->fds->len,
+        .uid = qemu_conf_other_user(drv->conf) ? drv->conf->user : (uid_t)-1,
+        .gid = qemu_conf_other_user(drv->conf) ? drv->conf->group : (gid_t)-1,
+        .groups = drv->conf->groups,
+        .ngroups = drv->conf->ngroups,
+    };
+    /* QEMU joins its cgroup before exec (qemu_cgroup.c) */
+    g_auto(GStrv) procs = qemu_cgroup_procs(dom);
+
+    child.cgroup_procs = (const char *const *)procs;
 
     argv = qemu_command_build(live, caps, &opts);
     if (!argv)
         return NULL;
     /* a killed daemon's spawn may have become QEMU after the sweeps looked */
     qemu_proc_kill_pid_file_holder(pid);
-    /* qemu_proc_spawn_fds writes the command line to the log first */
-    return qemu_proc_spawn_fds(argv, (const int *)net->fds->data, net->fds->len, log_path, mon,
-                               pid, drv->ctx, QEMU_START_TIMEOUT_MS, qemu_on_event, qemu_on_exit,
-                               dom);
+    /* qemu_proc_spawn_as writes the command line to the log first */
+    return qemu_proc_spawn_as(argv, &child, log_path, mon, pid, drv->ctx, QEMU_START_TIMEOUT_MS,
+                              qemu_on_event, qemu_on_exit, dom);
 }
 
 /* Put the pty QEMU gave each pty chardev into the live XML, as libvirt
@@ -200,10 +213,27 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     g_mutex_unlock(&drv->lock);
     caps = qemu_caps_get(emulator ? emulator : QEMU_EMULATOR_DEFAULT, drv->cache_dir);
     if (!caps || !(live = qemu_start_prepare(dom, use, caps, log_path, &kvm)) ||
+        qemu_conf_check(drv->conf) < 0 ||
+        (kvm && qemu_dac_check_access(drv, "/dev/kvm", R_OK | W_OK) < 0) ||
         qemu_storage_prepare(drv, live) < 0)
         return -1;
-    if (qemu_net_prepare(dom, live, &net) < 0) {
+    if (qemu_dac_set(drv, live) < 0) {
         qemu_storage_cleanup(live);
+        return -1;
+    }
+    if (qemu_net_prepare(dom, live, &net) < 0) {
+        qemu_dac_restore(drv, live);
+        qemu_storage_cleanup(live);
+        return -1;
+    }
+    if (qemu_cgroup_setup(dom, live) < 0) {
+        g_autoptr(vireo_error) saved = error_save();
+
+        qemu_net_start_clear(&net);
+        qemu_net_release_all(dom, live);
+        qemu_dac_restore(drv, live);
+        qemu_storage_cleanup(live);
+        error_restore(g_steal_pointer(&saved));
         return -1;
     }
     g_mutex_lock(&drv->lock);
@@ -224,6 +254,8 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
         g_autoptr(vireo_error) saved = error_save();
 
         qemu_net_release_all(dom, live);
+        qemu_dac_restore(drv, live);
+        qemu_cgroup_remove(dom, live->name);
         error_restore(g_steal_pointer(&saved));
         return -1;
     }
@@ -236,6 +268,8 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
         qemu_proc_kill(proc, 0);
         qemu_proc_free(proc);
         qemu_net_release_all(dom, live);
+        qemu_dac_restore(drv, live);
+        qemu_cgroup_remove(dom, live->name);
         error_restore(g_steal_pointer(&saved));
         return -1;
     }
@@ -282,6 +316,8 @@ void qemu_dom_stopped(qemu_dom *dom, int reason, int detail)
         qemu_proc_free(proc);
     /* the job holder alone changes live: read without the lock */
     qemu_net_release_all(dom, dom->live);
+    qemu_dac_restore(drv, dom->live);
+    qemu_cgroup_remove(dom, name);
     qemu_console_stop(dom);
     qemu_status_remove(drv, name);
     g_mutex_lock(&drv->lock);

@@ -68,6 +68,11 @@ typedef struct qemu_conf {
     bool remember_owner;        /* restore the owner seen before start (default 1) */
     int seccomp_sandbox;        /* 1 (default): -sandbox on,...; 0: none */
     char **cgroup_controllers;  /* NULL: every controller the host has; [] none */
+    gid_t *groups;              /* user's supplementary groups (getgrouplist) */
+    size_t ngroups;
+    char *path;                 /* the file read (it may not exist) */
+    char *invalid;              /* why no domain can start (an unknown user or group),
+                                 * NULL when user and group resolved */
 } qemu_conf;
 
 /* One domain.  Reference-counted (atomic): the tables hold one, and so
@@ -95,6 +100,8 @@ typedef struct qemu_dom {
                                    * reference), NULL when none */
     GHashTable *net_ports;  /* job: guest MAC text -> network_port * (owned) of the
                              * running interfaces of type network; NULL when none */
+    struct cgroup *cgroup;  /* job: the running QEMU's cgroup (owned, qemu_cgroup.c);
+                             * NULL when none */
 } qemu_dom;
 
 struct qemu_drv {
@@ -117,6 +124,55 @@ struct qemu_drv {
     int last_id;            /* lock */
     bool closing;           /* lock: being freed; exits are left for the next open */
 };
+
+/* ---- qemu_conf.c ---- */
+/* Read path (missing: defaults) for a root: system_root is qemu:///system
+ * on "/" (QEMU runs as vireo-qemu), anything else runs it as the
+ * daemon's user unless the file says otherwise.  An unknown user or
+ * group is kept in ->invalid, for qemu_conf_check.  NULL with the error
+ * on a syntax error or a bad value. */
+qemu_conf *qemu_conf_load(const char *path, bool system_root);
+void qemu_conf_free(qemu_conf *conf);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemu_conf, qemu_conf_free)
+/* Before a start: 0, or -1 with VIREO_ERR_CONFIG_UNSUPPORTED naming
+ * qemu.conf and the user or group it names that does not exist. */
+int qemu_conf_check(const qemu_conf *conf);
+/* QEMU runs as another user than the daemon's (ownership matters). */
+bool qemu_conf_other_user(const qemu_conf *conf);
+
+/* ---- qemu_dac.c: file ownership for the QEMU user (see the file's top) ---- */
+/* Before a start (job held): give every file live names to conf's user
+ * and group, remembering their owners; check the user reaches them.
+ * -1 with the error naming the path and the user, nothing changed. */
+int qemu_dac_set(qemu_drv *drv, const domain_def *live);
+/* After the run (stop, crash, destroy, failed start): give them back.
+ * Never fails (a failure is logged). */
+void qemu_dac_restore(qemu_drv *drv, const domain_def *live);
+/* QEMU's user may want (R_OK | W_OK) path, which QEMU opens itself
+ * (/dev/kvm: its group must be the user's).  -1 with the error naming
+ * path and the user. */
+int qemu_dac_check_access(qemu_drv *drv, const char *path, int want);
+/* One disk, hot-plugged or unplugged. */
+int qemu_dac_set_disk(qemu_drv *drv, const device_disk *d);
+void qemu_dac_restore_disk(qemu_drv *drv, const device_disk *d);
+/* At driver start: the run folder writable by the QEMU group (its
+ * monitor socket and pid file go there).  -1 with the error. */
+int qemu_dac_prepare_dirs(qemu_drv *drv);
+
+/* ---- qemu_cgroup.c: the guest's cgroup (see the file's top); job held ---- */
+/* Before the spawn: create dom->cgroup for live with its limits and
+ * devices (nothing when this daemon makes no cgroups).  -1 with the
+ * error, nothing left. */
+int qemu_cgroup_setup(qemu_dom *dom, const domain_def *live);
+/* The cgroup.procs files QEMU joins (g_strfreev), NULL when none. */
+char **qemu_cgroup_procs(const qemu_dom *dom);
+/* The process is gone: remove dom->cgroup, or the one an earlier daemon
+ * made for name.  Never fails (logged). */
+void qemu_cgroup_remove(qemu_dom *dom, const char *name);
+/* After a daemon restart: take back the cgroup of the QEMU at pid. */
+void qemu_cgroup_readopt(qemu_dom *dom, const domain_def *live, pid_t pid);
+/* A disk being hot-plugged: a block device is allowed in the device list. */
+int qemu_cgroup_allow_disk(qemu_dom *dom, const device_disk *d);
 
 /* ---- qemu_driver.c ---- */
 qemu_drv *qemu_conn_drv(vireo_conn *conn);

@@ -393,6 +393,17 @@ qemu_proc *qemu_proc_spawn_fds(GStrv argv, const int *fds, size_t nfds, const ch
                                int timeout_ms, qmp_event_cb on_event, qemu_proc_exit_cb on_exit,
                                void *opaque)
 {
+    child_opts opts = { .fds = fds, .nfds = nfds, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+
+    return qemu_proc_spawn_as(argv, &opts, log_path, monitor_path, pid_path, ctx, timeout_ms,
+                              on_event, on_exit, opaque);
+}
+
+qemu_proc *qemu_proc_spawn_as(GStrv argv, const child_opts *opts, const char *log_path,
+                              const char *monitor_path, const char *pid_path, GMainContext *ctx,
+                              int timeout_ms, qmp_event_cb on_event, qemu_proc_exit_cb on_exit,
+                              void *opaque)
+{
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     off_t log_start = 0;
     qemu_proc *p;
@@ -405,7 +416,7 @@ qemu_proc *qemu_proc_spawn_fds(GStrv argv, const int *fds, size_t nfds, const ch
     /* a stale socket would only refuse connections, but be sure the one
      * we reach is this QEMU's */
     unlink(monitor_path);
-    pid = child_spawn_fds((const char *const *)argv, log_fd, log_fd, fds, nfds);
+    pid = child_spawn_as((const char *const *)argv, log_fd, log_fd, opts);
     if (pid < 0)
         error_report_system(VIREO_FROM_QEMU, errno, "cannot execute QEMU binary '%s'", argv[0]);
     close(log_fd);

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "drivers/qemu/qemu_monitor.h"
+#include "util/child.h"
 
 typedef struct qemu_proc_watch qemu_proc_watch;
 typedef struct qemu_proc qemu_proc;
@@ -61,6 +62,12 @@ qemu_proc *qemu_proc_spawn_fds(GStrv argv, const int *fds, size_t nfds, const ch
                                const char *monitor_path, const char *pid_path, GMainContext *ctx,
                                int timeout_ms, qmp_event_cb on_event, qemu_proc_exit_cb on_exit,
                                void *opaque);
+/* The same, the child becoming opts before exec (issue 10: the QEMU
+ * user and group, its cgroups; opts->fds as fds above). */
+qemu_proc *qemu_proc_spawn_as(GStrv argv, const child_opts *opts, const char *log_path,
+                              const char *monitor_path, const char *pid_path, GMainContext *ctx,
+                              int timeout_ms, qmp_event_cb on_event, qemu_proc_exit_cb on_exit,
+                              void *opaque);
 
 /* Attach to a QEMU left running by an earlier vireod: check pid is alive
  * and is that QEMU (its command line names monitor_path; its pid file,

@@ -160,6 +160,7 @@ static void qemu_status_lost(qemu_drv *drv, qemu_dom *dom, const char *name, int
                              int detail)
 {
     qemu_status_remove(drv, name);
+    qemu_cgroup_remove(dom, name);
     g_mutex_lock(&drv->lock);
     dom->state = VIREO_DOMAIN_SHUTOFF;
     dom->reason = reason;
@@ -217,6 +218,7 @@ static void qemu_status_load_one(qemu_drv *drv, const char *file)
         log_info("%s: QEMU (pid %d) exited while no driver watched", st.live->name,
                  (int)st.pid);
         qemu_net_release_all(dom, st.live);
+        qemu_dac_restore(drv, st.live);
         qemu_status_lost(drv, dom, st.live->name, VIREO_DOMAIN_SHUTOFF_UNKNOWN,
                          VIREO_DOMAIN_EVENT_STOPPED_FAILED);
         qemu_status_clear(&st);
@@ -356,6 +358,7 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
             log_info("%s: re-attached to QEMU (pid %d)", name, (int)pid);
             /* the job holder alone changes live */
             qemu_net_readopt(dom, dom->live);
+            qemu_cgroup_readopt(dom, dom->live, pid);
             qemu_status_cancel_save(dom, proc);
             qemu_status_sync_run_state(dom, proc);
             return;
@@ -375,6 +378,7 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
     if (destroying && qemu_status_alive(drv, name, pid, 0))
         kill(pid, SIGKILL);
     qemu_net_release_all(dom, dom->live);
+    qemu_dac_restore(drv, dom->live);
     qemu_status_lost(drv, dom, name,
                      destroying ? VIREO_DOMAIN_SHUTOFF_DESTROYED : VIREO_DOMAIN_SHUTOFF_UNKNOWN,
                      destroying ? VIREO_DOMAIN_EVENT_STOPPED_DESTROYED
