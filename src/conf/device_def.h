@@ -138,6 +138,8 @@ typedef struct device_interface {
     char *source_mode;
     char *target_dev;       /* <target dev=''/> (live) */
     char *target_managed;   /* ethernet: <target managed='no'/>: the tap exists */
+    char *guest_dev;        /* containers: <guest dev=''/>, the name inside */
+    char *guest_actual;     /* <guest actual=''/>: the name given (live only) */
     char *model;            /* virtio, e1000, e1000e, rtl8139 */
     char *driver_name;      /* vhost, qemu */
     char *driver_queues;
@@ -263,8 +265,8 @@ typedef struct device_filesystem {
     char *type;             /* mount, template, file, block, ram, bind */
     char *accessmode;       /* passthrough, mapped, squash */
     char *driver_type;      /* path, handle, loop, nbd, virtiofs */
-    char *source;           /* dir='' / file='' / name='' / usage='' */
-    char *ram_units;        /* ram: units='' as read (only KiB accepted; written as KiB) */
+    char *source;           /* dir='' / dev='' / file='' / name=''; NULL for ram */
+    uint64_t usage_kib;     /* ram: <source usage='' units=''> in KiB (libvirt writes KiB) */
     char *target;           /* dir='' */
     bool readonly;
     device_info info;

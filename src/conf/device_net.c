@@ -177,6 +177,12 @@ static int net_parse_body(xml_doc *d, xmlNode *node, device_interface *net, unsi
             dev_interface_target_is_generated(net->target_dev))
             g_clear_pointer(&net->target_dev, g_free);
     }
+    if ((x = xml_child(d, node, "guest"))) {
+        net->guest_dev = xml_attr(d, x, "dev");
+        net->guest_actual = xml_attr(d, x, "actual");
+        if (!(flags & DOMAIN_PARSE_LIVE))
+            g_clear_pointer(&net->guest_actual, g_free);
+    }
     if (net_model_driver_parse(d, node, net) < 0 ||
         bandwidth_parse_floor(d, node, strcmp(net->type, "network") == 0, &net->bandwidth) < 0)
         return -1;
@@ -297,6 +303,10 @@ void dev_interface_format(xml_buf *b, const device_interface *net, unsigned int 
     if (!xbuf_empty(&at))
         xbuf_attr(&at, "managed", net->target_managed);
     xbuf_element(&e.kids, "target", &at, NULL);
+    xbuf_attr(&at, "dev", net->guest_dev);
+    if (!(flags & VIREO_DOMAIN_XML_INACTIVE))
+        xbuf_attr(&at, "actual", net->guest_actual);
+    xbuf_element(&e.kids, "guest", &at, NULL);
     xbuf_clear(&at);
     xbuf_escape(&e.kids, "<model type='%s'/>\n", net->model);
     xbuf_init(&at, 0);
@@ -330,6 +340,8 @@ void dev_interface_free(gpointer p)
     g_free(net->source_mode);
     g_free(net->target_dev);
     g_free(net->target_managed);
+    g_free(net->guest_dev);
+    g_free(net->guest_actual);
     bandwidth_free(net->bandwidth);
     g_free(net->model);
     g_free(net->driver_name);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf/device_priv.h"
+#include "conf/units.h"
 
 static const char *const onoff[] = { "on", "off", NULL };
 
@@ -487,6 +488,37 @@ static const char *fs_source_attr(const char *type)
     return "dir";
 }
 
+/* ram: usage='' is required, scaled by units='' (KiB when absent) */
+static int fs_ram_parse(xml_doc *d, xmlNode *node, xmlNode *src, device_filesystem *fs)
+{
+    g_autofree char *units = NULL;
+    uint64_t usage, scale;
+    int rc = 0;
+
+    if (strcmp(fs->type, "ram") != 0)
+        return 0;
+    if (!src || (rc = xml_attr_u64(d, src, "usage", &usage)) <= 0) {
+        if (!src || rc == 0)
+            error_report(d->err_domain, VIREO_ERR_XML_ERROR,
+                         "missing 'usage' attribute for RAM filesystem at line %ld",
+                         DEV_LINE(node));
+        return -1;
+    }
+    units = xml_attr(d, src, "units");
+    if (unit_bytes(units, 1024, &scale) < 0) {
+        xml_report_invalid(d, src, "units", units);
+        return -1;
+    }
+    if (usage > G_MAXUINT64 / scale) {
+        error_report(d->err_domain, VIREO_ERR_OVERFLOW,
+                     "usage '%" G_GUINT64_FORMAT "%s' of RAM filesystem at line %ld is too large",
+                     usage, units ? units : "", DEV_LINE(src));
+        return -1;
+    }
+    fs->usage_kib = usage * scale / 1024;
+    return 0;
+}
+
 device_filesystem *dev_filesystem_parse(xml_doc *d, xmlNode *node, unsigned int flags)
 {
     static const char *const types[] = { "mount", "block", "file", "template", "ram", "bind", NULL };
@@ -505,19 +537,21 @@ device_filesystem *dev_filesystem_parse(xml_doc *d, xmlNode *node, unsigned int 
     if ((x = xml_child(d, node, "driver")) &&
         xml_attr_choice(d, x, "type", drivers, &fs->driver_type) < 0)
         goto error;
-    if ((x = xml_child(d, node, "source"))) {
+    x = xml_child(d, node, "source");
+    if (fs_ram_parse(d, node, x, fs) < 0)
+        goto error;
+    if (x && strcmp(fs->type, "ram") != 0)
         fs->source = xml_attr(d, x, fs_source_attr(fs->type));
-        /* ram usage: vireo keeps KiB, as libvirt writes it */
-        if (strcmp(fs->type, "ram") == 0 &&
-            xml_attr_choice(d, x, "units", (const char *const[]){ "KiB", "k", "K", NULL },
-                            &fs->ram_units) < 0)
-            goto error;
-    }
     if ((x = xml_child(d, node, "target")))
         fs->target = xml_attr(d, x, "dir");
+    if (!fs->source && strcmp(fs->type, "ram") != 0) {
+        error_report(d->err_domain, VIREO_ERR_NO_SOURCE, "<filesystem> target '%s' at line %ld",
+                     fs->target ? fs->target : "", DEV_LINE(node));
+        goto error;
+    }
     if (!fs->target) {
-        error_report(d->err_domain, VIREO_ERR_XML_ERROR,
-                     "missing target information for filesystem at line %ld", DEV_LINE(node));
+        error_report(d->err_domain, VIREO_ERR_NO_TARGET, "<filesystem> source '%s' at line %ld",
+                     fs->source ? fs->source : "", DEV_LINE(node));
         goto error;
     }
     fs->readonly = xml_child(d, node, "readonly") != NULL;
@@ -539,6 +573,8 @@ void dev_filesystem_format(xml_buf *b, const device_filesystem *fs, unsigned int
     xbuf_attr(&e.attrs, "accessmode", fs->accessmode);
     xbuf_escape(&e.kids, "<driver type='%s'/>\n", fs->driver_type);
     xbuf_init(&at, 0);
+    if (strcmp(fs->type, "ram") == 0)
+        xbuf_attr_printf(&at, "usage", "%" G_GUINT64_FORMAT, fs->usage_kib);
     xbuf_attr(&at, fs_source_attr(fs->type), fs->source);
     if (strcmp(fs->type, "ram") == 0)
         xbuf_attr(&at, "units", "KiB");
@@ -560,7 +596,6 @@ void dev_filesystem_free(gpointer p)
     g_free(fs->type);
     g_free(fs->accessmode);
     g_free(fs->driver_type);
-    g_free(fs->ram_units);
     g_free(fs->source);
     g_free(fs->target);
     dev_info_clear(&fs->info);

@@ -128,7 +128,8 @@ int domain_features_parse(xml_doc *d, xmlNode *node, domain_features *f)
         parse_state_feature(d, node, "pmu", &f->pmu) < 0 ||
         parse_state_feature(d, node, "vmport", &f->vmport) < 0 ||
         parse_state_feature(d, node, "smm", &f->smm) < 0 ||
-        parse_state_feature(d, node, "vmcoreinfo", &f->vmcoreinfo) < 0)
+        parse_state_feature(d, node, "vmcoreinfo", &f->vmcoreinfo) < 0 ||
+        domain_caps_parse(d, node, f) < 0)
         return -1;
     return 0;
 }
@@ -185,6 +186,7 @@ static void format_features_body(xml_buf *b, const domain_features *f)
         xbuf_add(b, "</kvm>\n");
     }
     format_state(b, "pvspinlock", f->pvspinlock);
+    domain_caps_format(b, f);
     format_state(b, "pmu", f->pmu);
     format_state(b, "vmport", f->vmport);
     if (f->gic_present && f->gic_version)

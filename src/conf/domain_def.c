@@ -149,6 +149,11 @@ static void os_clear(domain_os *os)
     g_free(os->nvram_template);
     g_free(os->init);
     g_strfreev(os->init_args);
+    if (os->init_env)
+        g_ptr_array_unref(os->init_env);
+    g_free(os->init_dir);
+    g_free(os->init_user);
+    g_free(os->init_group);
     g_free(os->smbios_mode);
     if (os->firmware_features)
         g_ptr_array_unref(os->firmware_features);
@@ -164,6 +169,9 @@ static void features_clear(domain_features *f)
         g_ptr_array_unref(f->kvm);
     g_free(f->gic_version);
     g_free(f->ioapic_driver);
+    g_free(f->caps_policy);
+    if (f->caps)
+        g_ptr_array_unref(f->caps);
 }
 
 static void tune_clear(domain_tune *t)
@@ -191,6 +199,9 @@ void domain_def_free(domain_def *def)
     g_free(def->vcpu.placement);
     g_free(def->vcpu.cpuset);
     os_clear(&def->os);
+    g_free(def->resource_partition);
+    g_free(def->idmap.uid);
+    g_free(def->idmap.gid);
     features_clear(&def->features);
     domain_cpu_free(def->cpu);
     g_free(def->clock.offset);

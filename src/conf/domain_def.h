@@ -71,6 +71,10 @@ typedef struct domain_os {
     char *nvram_template;   /* template='' */
     char *init;             /* <init> for exe (containers) */
     char **init_args;       /* <initarg> in order, NULL-terminated */
+    GPtrArray *init_env;    /* domain_init_env *: <initenv name=''>; NULL none */
+    char *init_dir;         /* <initdir> */
+    char *init_user;        /* <inituser>: a name or number, as given */
+    char *init_group;       /* <initgroup> */
     tristate bios_useserial;/* <bios useserial=''/> */
     char *smbios_mode;      /* <smbios mode=''/>: emulate, host, sysinfo */
     unsigned int bios_reboot_timeout; /* <bios rebootTimeout=''/> */
@@ -80,6 +84,23 @@ typedef struct domain_os {
     bool nvram_present;
     bool bootmenu_timeout_set;
 } domain_os;
+
+/* <os><initenv name='NAME'>value</initenv> (containers) */
+typedef struct domain_init_env {
+    char *name;
+    char *value;            /* "" when empty */
+} domain_init_env;
+
+/* <idmap><uid|gid start='' target='' count=''/>: container ids
+ * start..start+count-1 are host ids target..; kept sorted by start. */
+typedef struct domain_idmap_entry {
+    unsigned int start, target, count;
+} domain_idmap_entry;
+
+typedef struct domain_idmap {
+    domain_idmap_entry *uid, *gid;  /* NULL: no <idmap> */
+    size_t nuid, ngid;
+} domain_idmap;
 
 /* <features>, in libvirt's order.  A state feature (hap, pvspinlock, pmu,
  * vmport, smm, vmcoreinfo) given without state='' is written state='on'. */
@@ -94,6 +115,9 @@ typedef struct domain_features {
     char *gic_version;      /* <gic version=''/> (arm) */
     bool gic_present;
     char *ioapic_driver;    /* <ioapic driver=''/> */
+    char *caps_policy;      /* <capabilities policy=''>: default, allow, deny; NULL absent */
+    GPtrArray *caps;        /* domain_feature_state *: its <mknod state='on'/>... in
+                             * libvirt's order; NULL with caps_policy */
 } domain_features;
 
 /* a child of <hyperv>, <kvm> or <os><firmware> */
@@ -217,7 +241,9 @@ typedef struct domain_def {
     uint64_t current_memory_kib;/* <currentMemory> */
     domain_vcpu vcpu;
     unsigned int iothreads; /* <iothreads>N</iothreads>, 0 absent */
+    char *resource_partition; /* <resource><partition> */
     domain_os os;
+    domain_idmap idmap;     /* user namespace of a container */
     domain_features features;
     domain_cpu *cpu;        /* NULL when no <cpu> */
     domain_clock clock;

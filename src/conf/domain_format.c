@@ -133,8 +133,10 @@ char *domain_def_format(const domain_def *def, unsigned int flags)
     format_names(&in, def);
     format_memory(&in, def);
     format_vcpu(&in, def);
+    domain_resource_format(&in, def->resource_partition);
     domain_sysinfo_format(&in, def->sysinfo);
     domain_os_format(&in, def);
+    domain_idmap_format(&in, &def->idmap);
     domain_features_format(&in, &def->features);
     domain_cpu_format(&in, def->cpu);
     domain_clock_format(&in, &def->clock);

@@ -139,6 +139,53 @@ static int parse_bios(xml_doc *d, xmlNode *os, domain_os *out)
     return rc;
 }
 
+static void init_env_free(gpointer p)
+{
+    domain_init_env *e = p;
+
+    g_free(e->name);
+    g_free(e->value);
+    g_free(e);
+}
+
+/* the schema's name: a shell variable name */
+static bool init_env_name_valid(const char *name)
+{
+    if (!g_ascii_isalpha(*name) && *name != '_')
+        return false;
+    for (const char *c = name; *c; c++)
+        if (!g_ascii_isalnum(*c) && *c != '_')
+            return false;
+    return true;
+}
+
+static int parse_init_env(xml_doc *d, xmlNode *os, domain_os *out)
+{
+    g_autoptr(GPtrArray) envs = xml_children(d, os, "initenv");
+
+    if (!envs->len)
+        return 0;
+    out->init_env = g_ptr_array_new_with_free_func(init_env_free);
+    for (guint i = 0; i < envs->len; i++) {
+        domain_init_env *e = g_new0(domain_init_env, 1);
+
+        g_ptr_array_add(out->init_env, e);
+        if (!(e->name = xml_attr(d, envs->pdata[i], "name"))) {
+            error_report(VIREO_FROM_DOMAIN, VIREO_ERR_XML_ERROR,
+                         "No name supplied for <initenv> element at line %ld",
+                         xmlGetLineNo(envs->pdata[i]));
+            return -1;
+        }
+        if (!init_env_name_valid(e->name)) {
+            xml_report_invalid(d, envs->pdata[i], "name", e->name);
+            return -1;
+        }
+        if (!(e->value = xml_text(d, envs->pdata[i])))
+            e->value = g_strdup("");
+    }
+    return 0;
+}
+
 static int parse_init(xml_doc *d, xmlNode *os, domain_os *out)
 {
     g_autoptr(GPtrArray) args = xml_children(d, os, "initarg");
@@ -152,7 +199,10 @@ static int parse_init(xml_doc *d, xmlNode *os, domain_os *out)
                 out->init_args[i] = g_strdup("");
         }
     }
-    return 0;
+    out->init_dir = xml_child_text(d, os, "initdir");
+    out->init_user = xml_child_text(d, os, "inituser");
+    out->init_group = xml_child_text(d, os, "initgroup");
+    return parse_init_env(d, os, out);
 }
 
 int domain_os_parse(xml_doc *d, xmlNode *root, domain_def *def)
@@ -276,6 +326,15 @@ void domain_os_format(xml_buf *b, const domain_def *def)
     xbuf_escape(&in, "<init>%s</init>\n", os->init);
     for (char **a = os->init_args; a && *a; a++)
         xbuf_escape(&in, "<initarg>%s</initarg>\n", *a);
+    for (guint i = 0; os->init_env && i < os->init_env->len; i++) {
+        const domain_init_env *e = os->init_env->pdata[i];
+
+        xbuf_escape(&in, "<initenv name='%s'>", e->name);
+        xbuf_escape(&in, "%s</initenv>\n", e->value);
+    }
+    xbuf_escape(&in, "<initdir>%s</initdir>\n", os->init_dir);
+    xbuf_escape(&in, "<inituser>%s</inituser>\n", os->init_user);
+    xbuf_escape(&in, "<initgroup>%s</initgroup>\n", os->init_group);
     format_loader(&in, os);
     xbuf_escape(&in, "<kernel>%s</kernel>\n", os->kernel);
     xbuf_escape(&in, "<initrd>%s</initrd>\n", os->initrd);

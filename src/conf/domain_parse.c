@@ -397,7 +397,9 @@ static int parse_body(xml_doc *d, xmlNode *root, unsigned int flags, domain_def 
         def->iothreads = (unsigned int)n;
     }
     if (domain_tune_parse(d, root, &def->tune) < 0 ||
-        domain_sysinfo_parse(d, root, &def->sysinfo) < 0 || domain_os_parse(d, root, def) < 0)
+        domain_sysinfo_parse(d, root, &def->sysinfo) < 0 || domain_os_parse(d, root, def) < 0 ||
+        domain_resource_parse(d, root, &def->resource_partition) < 0 ||
+        domain_idmap_parse(d, root, &def->idmap) < 0)
         return -1;
     /* libvirt lets automatic vCPU placement decide memory placement too */
     if (strcmp(def->vcpu.placement, "auto") == 0 && !def->tune.numa_mode) {

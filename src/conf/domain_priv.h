@@ -40,6 +40,15 @@ void domain_cpu_format(xml_buf *b, const domain_cpu *cpu);
 int domain_clock_parse(xml_doc *d, xmlNode *node, domain_clock *clock);
 void domain_clock_format(xml_buf *b, const domain_clock *clock);
 
+/* domain_container.c: <idmap> and <resource>, both ways */
+int domain_idmap_parse(xml_doc *d, xmlNode *root, domain_idmap *idmap);
+void domain_idmap_format(xml_buf *b, const domain_idmap *idmap);
+int domain_resource_parse(xml_doc *d, xmlNode *root, char **partition);
+void domain_resource_format(xml_buf *b, const char *partition);
+/* <features><capabilities policy=''> of a container */
+int domain_caps_parse(xml_doc *d, xmlNode *features, domain_features *f);
+void domain_caps_format(xml_buf *b, const domain_features *f);
+
 /* domain_os.c: <os> both ways, <sysinfo>, tuning elements */
 int domain_os_parse(xml_doc *d, xmlNode *node, domain_def *def);
 void domain_os_format(xml_buf *b, const domain_def *def);

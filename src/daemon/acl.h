@@ -78,6 +78,11 @@ void acl_call_enter(const dispatch_proc *proc);
 void acl_call_leave(void);
 const dispatch_proc *acl_call_current(void);
 
+/* Whether client c holds perm on the object called name (as the rules
+ * name it); always true when rules are off.  Events use it at delivery,
+ * as libvirt does, so a client never hears of what it may not see.
+ * Thread: any (the rules do not change once loaded). */
+bool acl_client_may(daemon_client *c, const char *perm, const char *name);
 /* List calls: whether the caller of proc (NULL: none running) may see the
  * listed object called name (by proc's @aclfilter permission).
  * Always true when rules are off.  Thread: the call's worker. */

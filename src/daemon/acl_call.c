@@ -185,6 +185,8 @@ bool acl_check_call(daemon_client *c, const dispatch_proc *proc, const void *arg
 
         if (proc->acl_flags[i] && !(flags & proc->acl_flags[i]))
             continue;
+        if (proc->acl_flags_unset[i] && (flags & proc->acl_flags_unset[i]))
+            continue;
         if (acl_allowed(acl, &s, perm, on_obj ? obj->name : NULL))
             continue;
         ok = false;
@@ -218,17 +220,22 @@ const dispatch_proc *acl_call_current(void)
     return acl_current;
 }
 
-bool acl_client_may_list(daemon_client *c, const dispatch_proc *p, const char *name)
+bool acl_client_may(daemon_client *c, const char *perm, const char *name)
 {
     acl_subject s;
     bool ok;
 
-    if (!c->srv->acl || !p || !p->acl_filter)
+    if (!c->srv->acl || !perm)
         return true;
     acl_subject_init(&s, daemon_client_identity(c));
-    ok = acl_allowed(c->srv->acl, &s, p->acl_filter, name);
+    ok = acl_allowed(c->srv->acl, &s, perm, name);
     acl_subject_clear(&s);
     return ok;
+}
+
+bool acl_client_may_list(daemon_client *c, const dispatch_proc *p, const char *name)
+{
+    return !p || acl_client_may(c, p->acl_filter, name);
 }
 
 int acl_filter_list(daemon_client *c, const dispatch_proc *p, void **objs, int n,

@@ -227,6 +227,11 @@ static int client_flush(daemon_client *c)
         }
     }
     bool pending = !c->closed && !g_queue_is_empty(&c->out);
+    /* the send stopped on EAGAIN: a TLS record write may wait to READ
+     * (GnuTLS finishing a renegotiation) and then only input wakes it, and
+     * polling for room would spin on an always writable socket */
+    GIOCondition cond = pending && rpc_transport_wants(c->transport) == G_IO_IN ? G_IO_IN
+                                                                               : G_IO_OUT;
     /* the reply that completed SASL is out: what follows is wrapped (a
      * flush that sent nothing cannot have sent that reply: it may come
      * before the worker queued it) */
@@ -237,9 +242,12 @@ static int client_flush(daemon_client *c)
     g_mutex_unlock(&c->lock);
     stream_packets_sent(c, &sent);
 
-    if (pending && !c->write_watch && c->fd >= 0)
-        c->write_watch = g_unix_fd_add(c->fd, G_IO_OUT, client_on_writable, c);
-    else if (!pending && c->write_watch)
+    if (pending && c->write_watch && c->write_watch_cond != cond)
+        g_clear_handle_id(&c->write_watch, g_source_remove);
+    if (pending && !c->write_watch && c->fd >= 0) {
+        c->write_watch = g_unix_fd_add(c->fd, cond, client_on_writable, c);
+        c->write_watch_cond = cond;
+    } else if (!pending && c->write_watch)
         g_clear_handle_id(&c->write_watch, g_source_remove);
     if (!pending && c->lingering && !c->shut_wr && c->fd >= 0) {
         /* our last word is out: the peer reads it, then end of file */
@@ -314,6 +322,31 @@ static int client_start_packet(daemon_client *c, const char **why)
     return 0;
 }
 
+static bool client_read_all(daemon_client *c);
+
+/* A TLS record read can stop on EAGAIN wanting to WRITE (GnuTLS may
+ * have to send records of its own, a renegotiation's, from inside a
+ * read) when the socket's send buffer is full: no input comes to wake the
+ * read watch, so wait for room and read again. */
+static gboolean client_on_read_wants_out(gint fd, GIOCondition cond, gpointer opaque)
+{
+    g_autoptr(daemon_client) c = client_ref(opaque);
+
+    (void)fd;
+    (void)cond;
+    c->read_out_watch = 0;  /* the source goes with this return */
+    if (c->fd >= 0 && !c->handshaking && !c->reading_paused && !client_read_all(c))
+        g_clear_handle_id(&c->read_watch, g_source_remove);
+    return G_SOURCE_REMOVE;
+}
+
+/* A read returned EAGAIN: see client_on_read_wants_out. */
+static void client_read_blocked(daemon_client *c)
+{
+    if (rpc_transport_wants(c->transport) == G_IO_OUT && !c->read_out_watch && c->fd >= 0)
+        c->read_out_watch = g_unix_fd_add(c->fd, G_IO_OUT, client_on_read_wants_out, c);
+}
+
 /* Read into the packet being assembled.  1 when a whole packet is
  * ready, 0 when the socket has no more for now, -1 to drop the client
  * (why says why). */
@@ -331,8 +364,10 @@ static int client_read_some(daemon_client *c, const char **why)
         want = c->in->len - c->in_got;
     }
     n = rpc_transport_recv(c->transport, dst, want);
-    if (n < 0 && errno == EAGAIN)
+    if (n < 0 && errno == EAGAIN) {
+        client_read_blocked(c);
         return 0;
+    }
     if (n <= 0) {
         *why = n == 0 ? "closed by the peer" : client_io_error(c);
         return -1;
@@ -350,8 +385,10 @@ static ssize_t client_read_discard(daemon_client *c, const char **why)
     static guint8 sink[64 * 1024];  /* main thread only */
     ssize_t n = rpc_transport_recv(c->transport, sink, sizeof(sink));
 
-    if (n < 0 && errno == EAGAIN)
+    if (n < 0 && errno == EAGAIN) {
+        client_read_blocked(c);
         return 0;
+    }
     if (n <= 0) {
         *why = n == 0 ? "closed by the peer after its refusal" : client_io_error(c);
         return -1;
@@ -740,6 +777,7 @@ void client_disconnect(daemon_client *c, const char *why)
         log_info("client %d: disconnected: %s", c->id, why);
     g_clear_handle_id(&c->read_watch, g_source_remove);
     g_clear_handle_id(&c->write_watch, g_source_remove);
+    g_clear_handle_id(&c->read_out_watch, g_source_remove);
     g_clear_handle_id(&c->linger_timer, g_source_remove);
     g_clear_handle_id(&c->handshake_timer, g_source_remove);
     g_clear_handle_id(&c->pending_idle, g_source_remove);

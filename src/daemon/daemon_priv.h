@@ -128,6 +128,9 @@ struct daemon_client {
     char *peer;                 /* "uid 1000, pid 42" for logs; owned */
     guint read_watch;           /* main */
     guint write_watch;          /* main: only while a write would block */
+    GIOCondition write_watch_cond; /* main: what write_watch polls: G_IO_OUT, or G_IO_IN
+                                 * when a TLS write must read first */
+    guint read_out_watch;       /* main: a TLS read that must write first waits for room */
     bool reading_paused;        /* main: too much waiting in memory (calls or replies) */
     bool over_limit;            /* main: came in over max_clients (in srv->over_limit) */
     bool lingering;             /* main: its last reply is queued: input is read and

@@ -39,6 +39,9 @@ typedef struct dispatch_proc {
     const char *acl[DISPATCH_ACL_MAX];      /* "domain.start", ...; NULL after the last */
     unsigned int acl_flags[DISPATCH_ACL_MAX]; /* 0: acl[i] always; else only when the
                                              * args' flags has one of these bits */
+    unsigned int acl_flags_unset[DISPATCH_ACL_MAX]; /* nonzero: acl[i] only when the args'
+                                             * flags has none of these bits (libvirt's
+                                             * "domain:save:!CONFIG|LIVE": AFFECT_CURRENT) */
     const char *acl_filter;     /* list calls: what each listed object needs, else NULL */
     const char *obj_kind;       /* kind of obj_offset's argument: "domain", "storage_vol" */
     int obj_offset;             /* offset in args of the first remote_nonnull_<kind>, -1: none */

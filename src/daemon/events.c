@@ -12,11 +12,13 @@
  */
 #include <string.h>
 
+#include "daemon/acl.h"
 #include "daemon/daemon_priv.h"
 #include "drivers/handles.h"
 #include "rpc/remote_protocol.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/uuid.h"
 
 #define LOG_CATEGORY "daemon.events"
 
@@ -78,6 +80,26 @@ static void events_wire_network(vireo_network *net, remote_nonnull_network *n)
     memcpy(n->uuid, net->uuid, VIREO_UUID_BUFLEN);
 }
 
+/* Whether ev's client may hear of the object called name: the getattr
+ * permission of its kind (the @aclfilter of the registration), checked
+ * at each delivery as libvirt does, since rules name single objects and
+ * a registration for all of them must not leak the others. */
+static bool events_may(daemon_event *ev, const char *perm, const char *name)
+{
+    if (acl_client_may(ev->client, perm, name))
+        return true;
+    log_debug("client %d: event of '%s' withheld (no %s)", ev->client->id, name, perm);
+    return false;
+}
+
+static bool events_may_secret(daemon_event *ev, vireo_secret *secret)
+{
+    char buf[VIREO_UUID_STRING_BUFLEN];
+
+    uuid_format(secret->uuid, buf);
+    return events_may(ev, "secret.getattr", buf);
+}
+
 static void events_send(daemon_event *ev, int proc, xdrproc_t filter, void *msg)
 {
     rpc_header h = {
@@ -106,6 +128,8 @@ static void events_on_lifecycle(vireo_conn *conn, vireo_domain *dom, int event, 
     };
 
     (void)conn;
+    if (!events_may(ev, "domain.getattr", dom->name))
+        return;
     events_wire_domain(dom, &msg.msg.dom);
     log_debug("client %d: lifecycle event %d/%d of domain '%s' (callback %d)", ev->client->id,
               event, detail, dom->name, ev->callback_id);
@@ -119,6 +143,8 @@ static void events_on_reboot(vireo_conn *conn, vireo_domain *dom, void *opaque)
     remote_domain_event_callback_reboot_msg msg = { .callbackID = ev->callback_id };
 
     (void)conn;
+    if (!events_may(ev, "domain.getattr", dom->name))
+        return;
     events_wire_domain(dom, &msg.msg.dom);
     events_send(ev, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
                 (xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &msg);
@@ -131,6 +157,8 @@ static void events_on_device_removed(vireo_conn *conn, vireo_domain *dom, const 
     remote_domain_event_callback_device_removed_msg msg = { .callbackID = ev->callback_id };
 
     (void)conn;
+    if (!events_may(ev, "domain.getattr", dom->name))
+        return;
     events_wire_domain(dom, &msg.msg.dom);
     msg.msg.devAlias = (char *)alias;
     events_send(ev, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED,
@@ -146,6 +174,8 @@ static void events_on_pool_lifecycle(vireo_conn *conn, vireo_storage_pool *pool,
     };
 
     (void)conn;
+    if (!events_may(ev, "storage_pool.getattr", pool->name))
+        return;
     events_wire_pool(pool, &msg.pool);
     log_debug("client %d: lifecycle event %d/%d of pool '%s' (callback %d)", ev->client->id,
               event, detail, pool->name, ev->callback_id);
@@ -159,6 +189,8 @@ static void events_on_pool_refresh(vireo_conn *conn, vireo_storage_pool *pool, v
     remote_storage_pool_event_refresh_msg msg = { .callbackID = ev->callback_id };
 
     (void)conn;
+    if (!events_may(ev, "storage_pool.getattr", pool->name))
+        return;
     events_wire_pool(pool, &msg.pool);
     events_send(ev, REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH,
                 (xdrproc_t)xdr_remote_storage_pool_event_refresh_msg, &msg);
@@ -173,6 +205,8 @@ static void events_on_secret_lifecycle(vireo_conn *conn, vireo_secret *secret, i
     };
 
     (void)conn;
+    if (!events_may_secret(ev, secret))
+        return;
     events_wire_secret(secret, &msg.secret);
     events_send(ev, REMOTE_PROC_SECRET_EVENT_LIFECYCLE,
                 (xdrproc_t)xdr_remote_secret_event_lifecycle_msg, &msg);
@@ -184,6 +218,8 @@ static void events_on_secret_value_changed(vireo_conn *conn, vireo_secret *secre
     remote_secret_event_value_changed_msg msg = { .callbackID = ev->callback_id };
 
     (void)conn;
+    if (!events_may_secret(ev, secret))
+        return;
     events_wire_secret(secret, &msg.secret);
     events_send(ev, REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED,
                 (xdrproc_t)xdr_remote_secret_event_value_changed_msg, &msg);
@@ -198,6 +234,8 @@ static void events_on_network_lifecycle(vireo_conn *conn, vireo_network *net, in
     };
 
     (void)conn;
+    if (!events_may(ev, "network.getattr", net->name))
+        return;
     events_wire_network(net, &msg.net);
     log_debug("client %d: lifecycle event %d/%d of network '%s' (callback %d)", ev->client->id,
               event, detail, net->name, ev->callback_id);

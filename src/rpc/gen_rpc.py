@@ -130,6 +130,7 @@ class Proc:
         self.legacy = 'legacy' in notes
         self.message = 'message' in notes
         self.acl = notes.get('acl')             # [(perm, flag bits)], None: missing
+        self.acl_unset = notes.get('acl_unset') or []   # PERM:!0xBITS masks, per entry
         self.aclfilter = notes.get('aclfilter')
         if self.acl is None and name.startswith('AUTH_'):
             self.acl = []   # authentication runs before anyone is known
@@ -220,19 +221,23 @@ PERM_RE = r'[a-z_]+\.[a-z_]+'
 
 def parse_acl(comment):
     """The @acl and @aclfilter annotations of one comment: acl as
-    [(perm, flag bits)] ("none": []), aclfilter as a permission."""
+    [(perm, flag bits)] ("none": []), acl_unset as the "!" masks of the same
+    entries (0: none), aclfilter as a permission."""
     out = {}
     m = re.search(r'@acl:\s*([^@*]*)', comment)
     if m:
-        perms = []
+        perms, unset = [], []
         for word in m.group(1).split():
             if word == 'none':
                 continue
-            w = re.match(r'^(%s)(?::(0x[0-9a-fA-F]+))?$' % PERM_RE, word)
+            w = re.match(r'^(%s)(?::(!?)(0x[0-9a-fA-F]+))?$' % PERM_RE, word)
             if not w:
                 sys.exit('gen_rpc: bad @acl permission "%s"' % word)
-            perms.append((w.group(1), int(w.group(2) or '0', 16)))
+            bits = int(w.group(3) or '0', 16)
+            perms.append((w.group(1), 0 if w.group(2) else bits))
+            unset.append(bits if w.group(2) else 0)
         out['acl'] = perms
+        out['acl_unset'] = unset
     m = re.search(r'@aclfilter:\s*(%s)' % PERM_RE, comment)
     if m:
         out['aclfilter'] = m.group(1)
@@ -504,11 +509,13 @@ def acl_fields(proto, p):
                      and f.kind == 'plain'), None)
     flags = next((f for f in args if f.name == 'flags' and f.type == 'unsigned int'
                   and f.kind == 'plain'), None)
-    if any(bits for _, bits in p.acl) and not flags:
+    if (any(bits for _, bits in p.acl) or any(p.acl_unset)) and not flags:
         sys.exit('gen_rpc: %s: a conditional @acl permission without a flags argument' % p.name)
     perms = ', '.join(['"%s"' % perm for perm, _ in p.acl] or ['NULL'])
     bits = ', '.join(['0x%x' % b for _, b in p.acl] or ['0'])
     lines = ['        .acl = { %s },' % perms, '        .acl_flags = { %s },' % bits]
+    if any(p.acl_unset):
+        lines.append('        .acl_flags_unset = { %s },' % ', '.join('0x%x' % b for b in p.acl_unset))
     if p.aclfilter:
         lines.append('        .acl_filter = "%s",' % p.aclfilter)
     if obj:

@@ -142,6 +142,34 @@ static const char live_xml[] =
     "  <os><type>hvm</type></os>\n"
     "</domain>\n";
 
+/* a container interface's <guest actual=''/> is what the driver named it:
+ * kept from live XML only, written only in the live form */
+static const char lxc_live_xml[] =
+    "<domain type='lxc' id='9'>\n"
+    "  <name>live-lxc</name>\n"
+    "  <memory>65536</memory>\n"
+    "  <os><type>exe</type><init>/sbin/init</init></os>\n"
+    "  <devices><interface type='bridge'><source bridge='br0'/>"
+    "<guest dev='eth0' actual='eth0-9'/></interface></devices>\n"
+    "</domain>\n";
+
+static void run_lxc_live_checks(void)
+{
+    g_autoptr(domain_def) live = domain_def_parse(lxc_live_xml, DOMAIN_PARSE_LIVE);
+    g_autoptr(domain_def) def = domain_def_parse(lxc_live_xml, 0);
+    g_autofree char *fl = NULL, *fi = NULL, *fd = NULL;
+
+    if (!CHECK(live && def, "live container sample parses"))
+        return;
+    fl = domain_def_format(live, 0);
+    fi = domain_def_format(live, VIREO_DOMAIN_XML_INACTIVE);
+    fd = domain_def_format(def, 0);
+    CHECK(strstr(fl, "<guest dev='eth0' actual='eth0-9'/>") != NULL,
+          "live XML keeps <guest actual=''>");
+    CHECK(strstr(fi, "<guest dev='eth0'/>") != NULL, "inactive XML drops <guest actual=''>");
+    CHECK(strstr(fd, "<guest dev='eth0'/>") != NULL, "a definition ignores <guest actual=''>");
+}
+
 static void run_api_checks(void)
 {
     g_autoptr(domain_def) a = domain_def_parse(live_xml, 0);
@@ -169,6 +197,7 @@ static void run_api_checks(void)
           "domain_name_check refuses '/'");
     CHECK(domain_name_check("") < 0 && error_last()->code == VIREO_ERR_NO_NAME,
           "domain_name_check refuses an empty name");
+    run_lxc_live_checks();
 }
 
 int main(int argc, char **argv)
