@@ -128,6 +128,24 @@ static int sasl_session_props(sasl_session *s, int ext_ssf, bool secure)
     return 0;
 }
 
+/* The end of both constructors: s once Cyrus made its context (rc) and
+ * took the security properties, else NULL with the error set (s freed). */
+static sasl_session *sasl_session_ready(sasl_session *s, int rc, const char *what, int ext_ssf,
+                                        bool secure)
+{
+    if (rc != SASL_OK) {
+        s->conn = NULL;
+        sasl_fail(s, rc, what);
+        sasl_session_free(s);
+        return NULL;
+    }
+    if (sasl_session_props(s, ext_ssf, secure) < 0) {
+        sasl_session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
 sasl_session *sasl_session_new_server(const char *local, const char *remote, int ext_ssf,
                                       bool secure)
 {
@@ -137,17 +155,7 @@ sasl_session *sasl_session_new_server(const char *local, const char *remote, int
     s->server = true;
     rc = sasl_server_new(SASL_APP_NAME, NULL, NULL, local, remote, NULL, SASL_SUCCESS_DATA,
                          &s->conn);
-    if (rc != SASL_OK) {
-        s->conn = NULL;
-        sasl_fail(s, rc, "Failed to create SASL server context");
-        sasl_session_free(s);
-        return NULL;
-    }
-    if (sasl_session_props(s, ext_ssf, secure) < 0) {
-        sasl_session_free(s);
-        return NULL;
-    }
-    return s;
+    return sasl_session_ready(s, rc, "Failed to create SASL server context", ext_ssf, secure);
 }
 
 static int sasl_cb_simple(void *context, int id, const char **result, unsigned *len)
@@ -197,17 +205,7 @@ sasl_session *sasl_session_new_client(const char *host, const char *local, const
     s->callbacks[4] = (sasl_callback_t){ SASL_CB_LIST_END, NULL, NULL };
     rc = sasl_client_new(SASL_APP_NAME, host, local, remote, s->callbacks, SASL_SUCCESS_DATA,
                          &s->conn);
-    if (rc != SASL_OK) {
-        s->conn = NULL;
-        sasl_fail(s, rc, "Failed to create SASL client context");
-        sasl_session_free(s);
-        return NULL;
-    }
-    if (sasl_session_props(s, ext_ssf, secure) < 0) {
-        sasl_session_free(s);
-        return NULL;
-    }
-    return s;
+    return sasl_session_ready(s, rc, "Failed to create SASL client context", ext_ssf, secure);
 }
 
 void sasl_session_free(sasl_session *s)
