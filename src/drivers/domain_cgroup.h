@@ -22,6 +22,8 @@ typedef struct domain_cgroup_opts {
     unsigned int quota_threads;         /* <quota> is per vCPU thread in libvirt; one cgroup
                                          * for the whole guest gets quota x this (QEMU: the
                                          * vCPUs; a container: 1) */
+    bool account;                       /* join cpuacct and freezer whatever the limits (a
+                                         * container's CPU time and suspend need them) */
 } domain_cgroup_opts;
 
 /* Whether def asks for a limit (<cputune> shares/period/quota,

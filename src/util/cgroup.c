@@ -17,12 +17,13 @@
 #define LOG_CATEGORY "util.cgroup"
 
 static const char *const v1_names[CGROUP_NCONTROLLERS] = {
-    "cpu", "cpuacct", "memory", "blkio", "devices",
+    "cpu", "cpuacct", "memory", "blkio", "devices", "freezer",
 };
 /* what v2 calls them; NULL: no v2 controller (cpuacct comes with cpu's
- * cpu.stat, devices is a BPF program) */
+ * cpu.stat, devices is a BPF program, the freezer is cgroup.freeze of
+ * every cgroup) */
 static const char *const v2_names[CGROUP_NCONTROLLERS] = {
-    "cpu", NULL, "memory", "io", NULL,
+    "cpu", NULL, "memory", "io", NULL, NULL,
 };
 
 const char *cgroup_controller_name(cgroup_controller c)

@@ -42,6 +42,7 @@ typedef enum {
     CGROUP_MEMORY,
     CGROUP_BLKIO,
     CGROUP_DEVICES,
+    CGROUP_FREEZER,     /* v1 freezer; v2: cgroup.freeze of the unified leaf */
     CGROUP_NCONTROLLERS
 } cgroup_controller;
 
@@ -128,6 +129,16 @@ int cgroup_devices_allow_path(const cgroup *cg, const char *path, const char *pe
 /* The text of cg's file in c's directory, stripped (caller frees); NULL
  * with an error. */
 char *cgroup_read(const cgroup *cg, cgroup_controller c, const char *file);
+
+/* Freeze (frozen) or thaw every process of cg, waiting until the kernel
+ * says FROZEN (v1 freezer.state) / frozen 1 (v2 cgroup.events), at most
+ * 5 s.  CONFIG_UNSUPPORTED when cg has no freezer; -1 with the error. */
+int cgroup_freeze(const cgroup *cg, bool frozen);
+/* CPU time of cg's processes in ns (v1 cpuacct.usage, v2 cpu.stat
+ * usage_usec), memory in use in KiB (v1 memory.usage_in_bytes, v2
+ * memory.current).  -1 with the error when cg lacks the controller. */
+int cgroup_cpu_usage_ns(const cgroup *cg, uint64_t *ns);
+int cgroup_memory_usage_kib(const cgroup *cg, uint64_t *kib);
 
 /* Remove cg's directories (the leaf in each hierarchy, then the
  * partition's own directory when empty; "machine" stays).  A leaf still

@@ -60,6 +60,14 @@ int netdev_tap_create(const char *name, const unsigned char mac[6], bool vnet_hd
 int netdev_macvtap_create(const char *link, const char *mode, const unsigned char mac[6],
                           int *fd, char **ifname);
 
+/* A veth pair: host_tmpl and peer_tmpl are names or templates with one
+ * %d (the kernel picks the lowest free), *host and *peer the names (new
+ * strings).  Both ends down.  Deleting either end deletes both. */
+int netdev_veth_create(const char *host_tmpl, const char *peer_tmpl, char **host, char **peer);
+/* Move name into the network namespace of process pid, renamed newname
+ * there (NULL: keep the name), in one rtnetlink request. */
+int netdev_move_to_netns(const char *name, int pid, const char *newname);
+
 /* /proc/sys/net/... switches: "net/ipv4/ip_forward" etc. */
 int netdev_sysctl_set(const char *path, const char *value);
 

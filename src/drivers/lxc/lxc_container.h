@@ -58,6 +58,9 @@ typedef struct lxc_plan {
     char *init_dir;         /* <initdir>, NULL: "/" */
     char *console_pty;      /* host side path of the pty slave that becomes the
                              * container's /dev/console and init's stdio; NULL: /dev/null */
+    char **net_devs;        /* interfaces before_exec moved in (already renamed):
+                             * brought up inside, with lo, before init; NULL-terminated
+                             * or NULL */
 } lxc_plan;
 
 void lxc_plan_free(lxc_plan *p);

@@ -1,0 +1,1 @@
+/* domain_obj.c: to be written (issue 11) */

@@ -1,0 +1,1 @@
+/* lxc_console.c: to be written (issue 11) */

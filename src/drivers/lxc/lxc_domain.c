@@ -1,0 +1,1 @@
+/* lxc_domain.c: to be written (issue 11) */

@@ -1,0 +1,1 @@
+/* lxc_driver.c: to be written (issue 11) */

@@ -1,0 +1,1 @@
+/* lxc_lifecycle.c: to be written (issue 11) */

@@ -1,0 +1,1 @@
+/* lxc_monitor.c: to be written (issue 11) */

@@ -1,0 +1,1 @@
+/* lxc_namespace.c: to be written (issue 11) */

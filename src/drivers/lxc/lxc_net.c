@@ -1,0 +1,1 @@
+/* lxc_net.c: to be written (issue 11) */

@@ -1,0 +1,1 @@
+/* lxc_plan.c: to be written (issue 11) */

@@ -1,0 +1,1 @@
+/* lxc_process.c: to be written (issue 11) */

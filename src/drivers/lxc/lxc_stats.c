@@ -1,0 +1,1 @@
+/* lxc_stats.c: to be written (issue 11) */

@@ -1,0 +1,1 @@
+/* lxc_status.c: to be written (issue 11) */
