@@ -13,6 +13,7 @@
 #include "libvireo-priv.h"
 #include "util/uuid.h"
 #include "drivers/event.h"
+#include "drivers/lxc/lxc_driver.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "drivers/test/test_driver.h"
 #include "remote/remote_priv.h"
@@ -25,10 +26,11 @@
 static const driver *const api_drivers[] = {
     &test_driver,
     &qemu_driver,
+    &lxc_driver,
     &remote_driver,
 };
 /* api_drivers[0 .. API_LOCAL_DRIVERS-1] run in process */
-#define API_LOCAL_DRIVERS 2
+#define API_LOCAL_DRIVERS 3
 
 /* ---- checks shared with libvireo-domain.c ---- */
 

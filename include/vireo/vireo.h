@@ -535,6 +535,13 @@ void vireo_domain_stats_record_list_free(vireo_domain_stats_record **records);
 enum { VIREO_DOMAIN_MESSAGE_DEPRECATION = 1 << 0, VIREO_DOMAIN_MESSAGE_TAINTING = 1 << 1 };
 int vireo_domain_get_messages(vireo_domain *dom, char ***msgs, unsigned int flags);
 
+/* Containers (libvirt's virDomainLxcOpenNamespace, issue 11): *fdlist
+ * gets the descriptors of the running container's namespaces (user when
+ * it has its own, then ipc, uts, net, pid, mnt), an array the caller
+ * frees with free() after closing each.  Returns their count.  Only over
+ * a unix socket to vireod, or in process; a read-write connection. */
+int vireo_domain_lxc_open_namespace(vireo_domain *dom, int **fdlist, unsigned int flags);
+
 /* ------------------------------------------------------------------ */
 /* Streams and consoles                                                */
 /* ------------------------------------------------------------------ */

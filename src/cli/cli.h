@@ -20,6 +20,8 @@ typedef struct cli_ctl {
     bool quiet;             /* -q: no headers, no informational messages */
     bool interactive;       /* running the shell */
     bool want_quit;         /* quit/exit seen */
+    int exit_status;        /* > 0: the status a failed one-shot command exits with
+                             * (lxc-enter-namespace: its command's), else 1 */
 } cli_ctl;
 
 typedef enum {
@@ -27,6 +29,8 @@ typedef enum {
     CLI_OPT_DATA,       /* required; given by position or as --name VALUE */
     CLI_OPT_STRING,     /* optional --name VALUE; may also come by position */
     CLI_OPT_INT,        /* optional --name NUMBER; may also come by position */
+    CLI_OPT_ARGV,       /* required, last: every remaining word (cli_arg_argv), virsh's
+                         * VSH_OT_ARGV: "-- COMMAND ARGS..." */
 } cli_opt_type;
 
 /* Option flags */
@@ -48,6 +52,8 @@ typedef struct cli_opt {
 typedef struct cli_args {
     const struct cli_cmd *cmd;
     const char *vals[CLI_MAX_OPTS];     /* NULL: not given; "" for a given bool */
+    GPtrArray *argv;                    /* CLI_OPT_ARGV's words (borrowed), NULL-ended;
+                                         * NULL when none */
 } cli_args;
 
 typedef bool (*cli_handler)(cli_ctl *ctl, const cli_args *args);
@@ -80,6 +86,8 @@ extern const cli_cmd cli_cmds_save[];
 extern const cli_cmd cli_cmds_live[];
 extern const cli_cmd cli_cmds_stats[];
 extern const cli_cmd cli_cmds_console[];
+/* cmd_lxc.c: lxc-enter-namespace (issue 11) */
+extern const cli_cmd cli_cmds_lxc[];
 /* cmd_pool.c, cmd_pool_list.c, cmd_vol.c, cmd_vol_stream.c, cmd_secret.c */
 extern const cli_cmd cli_cmds_pool[];
 extern const cli_cmd cli_cmds_vol[];
@@ -113,6 +121,8 @@ bool cli_arg_bool(const cli_args *args, const char *name);
 const char *cli_arg_str(const cli_args *args, const char *name);
 /* 0 absent, 1 given and valid (*value set), -1 malformed (error printed) */
 int cli_arg_int(const cli_args *args, const char *name, int *value);
+/* The words of the CLI_OPT_ARGV option (NULL-terminated), NULL when none. */
+char **cli_arg_argv(const cli_args *args);
 
 /* --- help.c --- */
 bool cli_help_command(const cli_cmd *cmd);

@@ -30,6 +30,8 @@ cli_parsed_free(cli_parsed *p)
     if (!p)
         return;
     g_ptr_array_unref(p->words);
+    if (p->args.argv)
+        g_ptr_array_unref(p->args.argv);
     g_free(p);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(cli_parsed, cli_parsed_free)
@@ -50,7 +52,8 @@ cmd_next_positional(const cli_cmd *cmd, const cli_args *args)
 {
     for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
         const cli_opt *o = &cmd->opts[i];
-        if (o->type != CLI_OPT_BOOL && !(o->flags & CLI_OPT_NAMED) && !args->vals[i])
+        if (o->type != CLI_OPT_BOOL && !(o->flags & CLI_OPT_NAMED) &&
+            (!args->vals[i] || o->type == CLI_OPT_ARGV))
             return i;
     }
     return -1;
@@ -111,7 +114,8 @@ cmd_check_required(const cli_parsed *p)
     if (p->help)
         return true;
     for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
-        if (cmd->opts[i].type == CLI_OPT_DATA && !p->args.vals[i]) {
+        if ((cmd->opts[i].type == CLI_OPT_DATA || cmd->opts[i].type == CLI_OPT_ARGV) &&
+            !p->args.vals[i]) {
             cli_error("command '%s' requires <%s> option", cmd->name, cmd->opts[i].name);
             return false;
         }
@@ -149,6 +153,16 @@ cmd_parse(GPtrArray *words)
             if (idx < 0) {
                 cli_error("unexpected data '%s'", w);
                 return NULL;
+            }
+            if (p->args.cmd->opts[idx].type == CLI_OPT_ARGV) {
+                if (!p->args.argv)
+                    p->args.argv = g_ptr_array_new();
+                else
+                    g_ptr_array_remove_index(p->args.argv, p->args.argv->len - 1);
+                g_ptr_array_add(p->args.argv, (char *)w);
+                g_ptr_array_add(p->args.argv, NULL);
+                if (p->args.vals[idx])
+                    continue;
             }
             p->args.vals[idx] = w;
         }
@@ -316,6 +330,12 @@ const char *
 cli_arg_str(const cli_args *args, const char *name)
 {
     return args->vals[cmd_arg_index(args, name)];
+}
+
+char **
+cli_arg_argv(const cli_args *args)
+{
+    return args->argv ? (char **)args->argv->pdata : NULL;
 }
 
 int

@@ -214,7 +214,7 @@ static const cli_cmd cmd_defs[] = {
 
 /* The commands of the other files, each array ending with { NULL }. */
 static const cli_cmd *const cmd_groups[] = {
-    cli_cmds_save, cli_cmds_live, cli_cmds_stats, cli_cmds_console,
+    cli_cmds_save, cli_cmds_live, cli_cmds_stats, cli_cmds_console, cli_cmds_lxc,
     cli_cmds_pool, cli_cmds_vol, cli_cmds_secret,
     cli_cmds_net, cli_cmds_net_list, cli_cmds_net_update, cli_cmds_net_event,
     cli_cmds_nwfilter, cli_cmds_iface, cli_cmds_domif, cli_cmds_domif_attach,

@@ -36,6 +36,8 @@ help_synopsis(const cli_cmd *cmd)
 
         if (o->type == CLI_OPT_DATA)
             printf(" <%s>", o->name);
+        else if (o->type == CLI_OPT_ARGV)
+            printf(" [--] <%s>...", o->name);
         else if (o->type == CLI_OPT_BOOL)
             printf(" [--%s]", o->name);
         else
@@ -54,7 +56,7 @@ help_options(const cli_cmd *cmd)
         const cli_opt *o = &cmd->opts[i];
         g_autofree char *left = NULL;
 
-        if (o->type == CLI_OPT_DATA)
+        if (o->type == CLI_OPT_DATA || o->type == CLI_OPT_ARGV)
             left = g_strdup_printf("[--%s] %s", o->name, opt_value_word(o));
         else if (o->type == CLI_OPT_BOOL)
             left = g_strdup_printf("--%s", o->name);

@@ -112,9 +112,10 @@ main(int argc, char **argv)
         else if (!connected)
             status = 1;
         else if (argc - optind == 1)
-            status = cli_run_line(&ctl, argv[optind]) ? 0 : 1;
+            status = cli_run_line(&ctl, argv[optind]) ? 0 : MAX(ctl.exit_status, 1);
         else
-            status = cli_run_argv(&ctl, argc - optind, argv + optind) ? 0 : 1;
+            status = cli_run_argv(&ctl, argc - optind, argv + optind) ? 0
+                                                                       : MAX(ctl.exit_status, 1);
     }
     if (ctl.conn)
         vireo_conn_close(ctl.conn);

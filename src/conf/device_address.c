@@ -559,6 +559,11 @@ static machine_kind machine_classify(const char *machine)
     return MACHINE_PC;
 }
 
+void devices_assign_macs(domain_devices *devs)
+{
+    assign_macs(devs);
+}
+
 int devices_assign_addresses(domain_devices *devs, const char *machine)
 {
     pci_state st = { .devs = devs, .machine = machine_classify(machine) };

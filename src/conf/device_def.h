@@ -309,6 +309,9 @@ void devices_clear(domain_devices *devs);
 /* MACs, PCI addresses, implicit controllers: see domain_def_assign_addresses.
  * machine is the os machine type (pc, q35, microvm, NULL). */
 int devices_assign_addresses(domain_devices *devs, const char *machine);
+/* Only the MACs (and interfaceids) of devices_assign_addresses, for
+ * guests without buses (containers). */
+void devices_assign_macs(domain_devices *devs);
 
 /* The index of a disk target name (vda -> 0, sdab -> 27), -1 if malformed
  * (device_disk.c; drivers name disks' devices by it). */

@@ -33,6 +33,7 @@
 #include "daemon/daemon_priv.h"
 #include "daemon/dispatch.h"
 #include "daemon/stream.h"
+#include "rpc/fdpass.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -65,6 +66,14 @@ char *client_peer_describe(int fd)
     return g_strdup_printf("uid %u, pid %d", (unsigned)cred.uid, (int)cred.pid);
 }
 
+/* Descriptors of a queued REPLY_WITH_FDS: closed with it. */
+static void client_fds_free(GArray *fds)
+{
+    for (guint i = 0; i < fds->len; i++)
+        close(g_array_index(fds, int, i));
+    g_array_unref(fds);
+}
+
 static daemon_client *client_alloc(daemon_server *srv, int fd, listen_kind kind)
 {
     daemon_client *c = g_new0(daemon_client, 1);
@@ -82,6 +91,8 @@ static daemon_client *client_alloc(daemon_server *srv, int fd, listen_kind kind)
     c->events = g_hash_table_new(g_direct_hash, g_direct_equal);
     c->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                        (GDestroyNotify)daemon_stream_unref);
+    c->out_fds = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify)client_fds_free);
     c->read_watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, client_on_readable, c);
     return c;
 }
@@ -139,6 +150,7 @@ void client_unref(daemon_client *c)
      * streams; what is left is memory */
     g_queue_clear_full(&c->out, (GDestroyNotify)g_byte_array_unref);
     g_queue_clear_full(&c->waiting, (GDestroyNotify)g_byte_array_unref);
+    g_hash_table_unref(c->out_fds);
     g_hash_table_unref(c->events);
     g_hash_table_unref(c->streams);
     if (c->in)
@@ -159,14 +171,23 @@ static gboolean client_kick(gpointer opaque);
 
 void client_queue(daemon_client *c, GByteArray *pkt)
 {
+    client_queue_fds(c, pkt, NULL);
+}
+
+void client_queue_fds(daemon_client *c, GByteArray *pkt, GArray *fds)
+{
     bool kick = false;
 
     g_mutex_lock(&c->lock);
     if (c->closed) {
         g_mutex_unlock(&c->lock);
         g_byte_array_unref(pkt);
+        if (fds)
+            client_fds_free(fds);
         return;
     }
+    if (fds)
+        g_hash_table_insert(c->out_fds, pkt, fds);
     c->out_bytes += pkt->len;
     g_queue_push_tail(&c->out, pkt);
     if (!c->kick_pending) {
@@ -192,6 +213,30 @@ static bool client_input_full(daemon_client *c)
     return c->waiting_bytes >= CLIENT_WAITING_MAX || out >= CLIENT_OUT_MAX;
 }
 
+/* The head packet pkt is written: send its descriptors (lock held).  1
+ * all out (or none), 0 when the socket is full, -1 when the peer is gone
+ * or cannot take descriptors. */
+static int client_send_fds(daemon_client *c, GByteArray *pkt)
+{
+    GArray *fds = g_hash_table_lookup(c->out_fds, pkt);
+
+    while (fds && c->out_fds_sent < fds->len) {
+        int rc = rpc_fd_send(c->fd, g_array_index(fds, int, c->out_fds_sent));
+
+        if (rc <= 0) {
+            if (rc < 0)
+                log_warn("client %d (%s): cannot send a file descriptor: %s", c->id, c->peer,
+                         g_strerror(errno));
+            return rc;
+        }
+        c->out_fds_sent++;
+    }
+    if (fds)
+        g_hash_table_remove(c->out_fds, pkt);
+    c->out_fds_sent = 0;
+    return 1;
+}
+
 /* Write what the socket takes; main thread.  -1 when the peer is gone. */
 static int client_flush(daemon_client *c)
 {
@@ -201,14 +246,18 @@ static int client_flush(daemon_client *c)
     if (c->shut_wr) {
         /* replies of calls that ran on after the refusal: nobody reads them */
         g_queue_clear_full(&c->out, (GDestroyNotify)g_byte_array_unref);
+        g_hash_table_remove_all(c->out_fds);
         c->out_off = 0;
         c->out_bytes = 0;
+        c->out_fds_sent = 0;
     }
     while (!c->closed && !g_queue_is_empty(&c->out)) {
         GByteArray *pkt = g_queue_peek_head(&c->out);
-        ssize_t n = rpc_transport_send(c->transport, pkt->data + c->out_off,
-                                       pkt->len - c->out_off);
+        ssize_t n = 0;
 
+        if (c->out_off < pkt->len)
+            n = rpc_transport_send(c->transport, pkt->data + c->out_off,
+                                   pkt->len - c->out_off);
         if (n < 0 && errno == EAGAIN)
             break;
         if (n < 0) {
@@ -222,6 +271,15 @@ static int client_flush(daemon_client *c)
         c->out_off += n;
         c->out_bytes -= n;
         if (c->out_off == pkt->len) {
+            int fdrc = client_send_fds(c, pkt);
+
+            if (fdrc == 0)
+                break;
+            if (fdrc < 0) {
+                g_mutex_unlock(&c->lock);
+                g_queue_clear_full(&sent, (GDestroyNotify)g_byte_array_unref);
+                return -1;
+            }
             g_queue_push_tail(&sent, g_queue_pop_head(&c->out));
             c->out_off = 0;
         }
@@ -757,7 +815,7 @@ void client_call_done(daemon_client *c)
 
 void client_refused_string(daemon_client *c, const rpc_header *hdr)
 {
-    const dispatch_proc *proc = dispatch_remote_lookup(hdr->proc);
+    const dispatch_proc *proc = dispatch_lookup(hdr);
     const vireo_error *err = error_last();
 
     server_limit_refused(c->srv, LIMIT_STRING_SIZE, "client %d (%s): refused %s (serial %u): %s",
@@ -788,11 +846,14 @@ void client_disconnect(daemon_client *c, const char *why)
     g_mutex_lock(&c->lock);
     c->closed = true;
     g_queue_clear_full(&c->out, (GDestroyNotify)g_byte_array_unref);
+    g_hash_table_remove_all(c->out_fds);
     c->out_off = 0;
     c->out_bytes = 0;
     streams = g_steal_pointer(&c->streams);
     c->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                        (GDestroyNotify)daemon_stream_unref);
+    c->out_fds = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify)client_fds_free);
     g_mutex_unlock(&c->lock);
 
     g_hash_table_foreach(streams, daemon_stream_abort_cb, NULL);

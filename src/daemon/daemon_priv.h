@@ -161,6 +161,10 @@ struct daemon_client {
     GQueue out;                 /* lock: of GByteArray *, whole packets */
     size_t out_off;             /* lock: bytes of the head packet already sent */
     size_t out_bytes;           /* lock: bytes in out not yet sent */
+    GHashTable *out_fds;        /* lock: packet in out -> GArray of int: descriptors sent
+                                 * after its bytes (REPLY_WITH_FDS), owned: closed once
+                                 * sent or dropped (issue 11) */
+    guint out_fds_sent;         /* lock: of the head packet's descriptors */
     bool kick_pending;          /* lock: a write kick is queued to the loop */
     int calls_in_flight;        /* lock */
     vireo_conn *conn;           /* lock: NULL until CONNECT_OPEN; one reference */
@@ -187,6 +191,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(daemon_client, client_unref)
 /* Queue a finished packet (taken) for sending; any thread.  Dropped when
  * the client is closed. */
 void client_queue(daemon_client *c, GByteArray *pkt);
+/* The same for a REPLY_WITH_FDS packet: fds (taken, closed once sent or
+ * dropped) go out after its bytes, one per one-byte message (rpc/fdpass.h). */
+void client_queue_fds(daemon_client *c, GByteArray *pkt, GArray *fds);
 /* Close the socket, release the connection, events and streams, and
  * drop the server's reference; main thread.  why: for the log. */
 void client_disconnect(daemon_client *c, const char *why);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "daemon/daemon_priv.h"
+#include "daemon/dispatch.h"
+#include "rpc/lxc_protocol.h"
 #include "daemon/stream.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -35,7 +37,15 @@ static bool dispatch_serves(daemon_client *c, const rpc_header *hdr)
      * does not implement yet; the others the remote program */
     if (c->kind == LISTEN_ADMIN)
         return false;
-    return hdr->prog == RPC_REMOTE_PROGRAM && hdr->vers == RPC_PROTOCOL_VERSION;
+    return (hdr->prog == RPC_REMOTE_PROGRAM || hdr->prog == RPC_LXC_PROGRAM) &&
+           hdr->vers == RPC_PROTOCOL_VERSION;
+}
+
+const dispatch_proc *dispatch_lookup(const rpc_header *hdr)
+{
+    if (hdr->prog == RPC_LXC_PROGRAM)
+        return dispatch_lxc_lookup(hdr->proc);
+    return dispatch_remote_lookup(hdr->proc);
 }
 
 void dispatch_packet(daemon_client *c, GByteArray *pkt)

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <glib.h>
 #include <rpc/rpc.h>
 
 #include "daemon/client.h"
@@ -54,6 +55,15 @@ typedef struct dispatch_proc {
  * does not implement it (the caller answers VIREO_ERR_NO_SUPPORT and the
  * connection stays up). */
 const dispatch_proc *dispatch_remote_lookup(int proc);
+
+/* ---- Added for the LXC program (issue 11, H5) ---- */
+/* The entry for hdr's program (remote or LXC) and procedure, or NULL. */
+const dispatch_proc *dispatch_lookup(const rpc_header *hdr);
+/* The LXC program's entry (dispatch_lxc.c), or NULL. */
+const dispatch_proc *dispatch_lxc_lookup(int proc);
+/* A handler's reply carries descriptors (taken; closed once sent, or when
+ * the call fails): the worker sends REPLY_WITH_FDS.  Worker thread only. */
+void dispatch_reply_fds(GArray *fds);
 
 /* ---- Added for the generated handlers (issue 4, rpc helper) ---- */
 

@@ -203,9 +203,15 @@ int dispatch_node_get_security_model(daemon_client *client, const rpc_header *hd
 {
     remote_node_get_security_model_ret *ret = ret_;
 
-    dispatch_char_array(dispatch_is_test(client) ? "testSecurity" : "", &ret->model.model_len,
-                        &ret->model.model_val);
-    dispatch_char_array("", &ret->doi.doi_len, &ret->doi.doi_val);
+    vireo_conn *conn = daemon_client_conn(client);
+    /* libvirt's LXC driver always names its security driver, "none" (DOI
+     * "0") when it has none: virsh lxc-enter-namespace without
+     * --noseclabel then enters that model, which libvirt accepts */
+    bool lxc = g_ascii_strcasecmp(conn->driver->name, "lxc") == 0;
+
+    dispatch_char_array(dispatch_is_test(client) ? "testSecurity" : lxc ? "none" : "",
+                        &ret->model.model_len, &ret->model.model_val);
+    dispatch_char_array(lxc ? "0" : "", &ret->doi.doi_len, &ret->doi.doi_val);
     return 0;
 }
 

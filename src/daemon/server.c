@@ -146,10 +146,21 @@ static void server_shutdown(daemon_server *srv)
 static void server_open_hypervisor(daemon_server *srv)
 {
     const char *uri = geteuid() == 0 ? "qemu:///system" : "qemu:///session";
+    vireo_conn *lxc;
 
     srv->qemu_conn = api_conn_open_local(uri, false);
     if (!srv->qemu_conn)
         log_warn("%s is not available: %s", uri,
+                 error_last() ? error_last()->message : "unknown error");
+    /* the LXC driver's system instance stays once opened: this open takes
+     * back the containers that ran on and starts the autostart ones */
+    if (geteuid() != 0 && !g_getenv("VIREO_ROOT"))
+        return;
+    lxc = api_conn_open_local("lxc:///system", false);
+    if (lxc)
+        vireo_conn_close(lxc);
+    else
+        log_warn("lxc:///system is not available: %s",
                  error_last() ? error_last()->message : "unknown error");
 }
 

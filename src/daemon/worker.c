@@ -9,6 +9,7 @@
  * read memory (read-only, high priority) run on the main loop instead.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/acl.h"
 #include "daemon/audit.h"
@@ -83,14 +84,33 @@ static int worker_call(daemon_client *c, const rpc_header *hdr, const dispatch_p
     return rc;
 }
 
-/* Run proc; the reply packet, or NULL with the thread's error set. */
+/* Descriptors the running call's reply carries (dispatch_reply_fds). */
+static _Thread_local GArray *worker_reply_fds;
+
+static void worker_fds_close(GArray *fds)
+{
+    for (guint i = 0; fds && i < fds->len; i++)
+        close(g_array_index(fds, int, i));
+    if (fds)
+        g_array_unref(fds);
+}
+
+void dispatch_reply_fds(GArray *fds)
+{
+    worker_fds_close(worker_reply_fds);
+    worker_reply_fds = fds;
+}
+
+/* Run proc; the reply packet, or NULL with the thread's error set.
+ * *fds: the descriptors to send after it (REPLY_WITH_FDS), or NULL. */
 static GByteArray *worker_run(daemon_client *c, const rpc_header *hdr, const dispatch_proc *proc,
-                              const GByteArray *call)
+                              const GByteArray *call, GArray **fds)
 {
     g_autofree void *args = g_malloc0(MAX(proc->args_size, 1));
     g_autofree void *ret = g_malloc0(MAX(proc->ret_size, 1));
     rpc_header rh = wire_reply_header(hdr, RPC_OK);
     g_autoptr(GByteArray) pkt = NULL;
+    u_int nfds;
     int rc;
 
     rc = rpc_packet_decode(call->data, call->len, proc->args_filter, args);
@@ -104,13 +124,24 @@ static GByteArray *worker_run(daemon_client *c, const rpc_header *hdr, const dis
     }
     rc = worker_call(c, hdr, proc, args, ret);
     xdr_free(proc->args_filter, args);
-    if (rc < 0)
+    *fds = g_steal_pointer(&worker_reply_fds);
+    if (rc < 0) {
+        worker_fds_close(g_steal_pointer(fds));
         return NULL;
+    }
+    /* libvirt's: a count between header and body, the fds after */
+    nfds = *fds ? (*fds)->len : 0;
+    if (nfds)
+        rh.type = RPC_REPLY_WITH_FDS;
     pkt = rpc_packet_new(&rh);
-    rc = rpc_packet_encode(pkt, proc->ret_filter, ret);
+    rc = nfds ? rpc_packet_encode(pkt, (xdrproc_t)xdr_u_int, &nfds) : 0;
+    if (rc == 0)
+        rc = rpc_packet_encode(pkt, proc->ret_filter, ret);
     xdr_free(proc->ret_filter, ret);
-    if (rc < 0)
+    if (rc < 0) {
+        worker_fds_close(g_steal_pointer(fds));
         return NULL;
+    }
     rpc_packet_finish(pkt, &rh);
     return g_steal_pointer(&pkt);
 }
@@ -119,14 +150,15 @@ static void worker_run_job(gpointer data, gpointer user)
 {
     worker_job *job = data;
     daemon_client *c = job->client;
-    const dispatch_proc *proc = dispatch_remote_lookup(job->hdr.proc);
+    const dispatch_proc *proc = dispatch_lookup(&job->hdr);
     GByteArray *reply = NULL;
+    GArray *fds = NULL;
 
     (void)user;
     error_reset();
     client_call_begin(c);
     if (worker_allowed(c, &job->hdr, proc))
-        reply = worker_run(c, &job->hdr, proc, job->pkt);
+        reply = worker_run(c, &job->hdr, proc, job->pkt, &fds);
     client_call_end(c);
     if (!reply) {
         const vireo_error *err = error_last();
@@ -136,14 +168,14 @@ static void worker_run_job(gpointer data, gpointer user)
         reply = wire_error_reply(&job->hdr, err);
     }
     error_reset();
-    client_queue(c, reply);     /* dropped if the client left meanwhile */
+    client_queue_fds(c, reply, fds);    /* dropped if the client left meanwhile */
     worker_job_free(job);
 }
 
 void worker_submit(daemon_client *c, const rpc_header *hdr, GByteArray *pkt)
 {
     worker_job *job = g_new0(worker_job, 1);
-    const dispatch_proc *proc = dispatch_remote_lookup(hdr->proc);
+    const dispatch_proc *proc = dispatch_lookup(hdr);
     daemon_server *srv = c->srv;
     GThreadPool *pool = proc && proc->high_priority ? srv->prio_pool : srv->pool;
 

@@ -106,16 +106,30 @@ static int allow_devices(const cgroup *cg, const domain_cgroup_opts *o, const do
     return 0;
 }
 
-/* The controllers def's cgroup joins: memory and devices always; cpu
- * (with cpuacct) and blkio only for a guest that sets their limits.
- * Without systemd's slices, every guest below "machine" would share the
- * CPU time and I/O weight of one task at the top: on a busy host a guest
- * with no <cputune> must keep the share it has beside the daemon. */
+/* Whether o->account needs cpuacct joined: on v1 it is its own
+ * hierarchy; on v2 it is the cpu controller, whose weight a guest without
+ * <cputune> must not get, while cpu.stat of the unified leaf (the v2
+ * freezer's) counts the time anyway. */
+static bool account_needs_cpuacct(void)
+{
+    bool acct_v2 = false, freezer_v2 = false;
+
+    return cgroup_controller_available(CGROUP_CPUACCT, &acct_v2) &&
+           !(acct_v2 && cgroup_controller_available(CGROUP_FREEZER, &freezer_v2) && freezer_v2);
+}
+
+/* The controllers def's cgroup joins: memory, devices and the freezer
+ * always; cpu (with cpuacct) and blkio only for a guest that sets their
+ * limits, cpuacct also when o->account.  Without systemd's slices, every
+ * guest below "machine" would share the CPU time and I/O weight of one
+ * task at the top: on a busy host a guest with no <cputune> must keep
+ * the share it has beside the daemon. */
 static GStrv controllers_for(const domain_cgroup_opts *o, const domain_def *def)
 {
     const domain_tune *t = &def->tune;
     bool cpu = t->has_shares || t->has_period || t->has_quota;
     bool blkio = t->blkio_weight || (t->blkio_devices && t->blkio_devices->len);
+    bool acct = cpu || (o->account && account_needs_cpuacct());
     GPtrArray *names = g_ptr_array_new();
 
     for (int c = 0; c < CGROUP_NCONTROLLERS; c++) {
@@ -123,7 +137,8 @@ static GStrv controllers_for(const domain_cgroup_opts *o, const domain_def *def)
 
         if (o->controllers && !g_strv_contains(o->controllers, name))
             continue;
-        if (((c == CGROUP_CPU || c == CGROUP_CPUACCT) && !cpu) || (c == CGROUP_BLKIO && !blkio))
+        if ((c == CGROUP_CPU && !cpu) || (c == CGROUP_CPUACCT && !acct) ||
+            (c == CGROUP_BLKIO && !blkio))
             continue;
         g_ptr_array_add(names, g_strdup(name));
     }

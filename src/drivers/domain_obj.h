@@ -82,6 +82,9 @@ struct dom_table {
 int dom_table_init(dom_table *t, const char *config_dir);
 /* Drop every domain (their priv freed: the caller detached first). */
 void dom_table_clear(dom_table *t);
+/* At the instance's end: dom_table_clear, then the tables, locks and
+ * folder names freed (t may be half initialised). */
+void dom_table_destroy(dom_table *t);
 
 dom_obj *dom_obj_new(dom_table *t);     /* shut off, priv_new()'d */
 dom_obj *dom_obj_ref(dom_obj *dom);

@@ -115,6 +115,10 @@ typedef struct domain_driver {
     int (*event_register_any)(vireo_conn *conn, vireo_domain *dom, int event_id,
                               void (*cb)(void), void *opaque, vireo_free_cb freecb);
     int (*event_deregister_any)(vireo_conn *conn, int callback_id);
+
+    /* virDomainLxcOpenNamespace (issue 11): *fds (g_new) the descriptors
+     * of the running container's namespaces; returns their count. */
+    int (*lxc_open_namespace)(vireo_domain *dom, int **fds, unsigned int flags);
 } domain_driver;
 
 /* Storage pools and volumes.  Handles returned are new references.

@@ -161,3 +161,80 @@ void stats_record_list_free(vireo_domain_stats_record **records)
     }
     g_free(records);
 }
+
+int domain_net_host_stats(int err_domain, const char *ifname, vireo_interface_stats *st)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    guint64 v[16];
+
+    if (!g_file_get_contents("/proc/net/dev", &text, NULL, NULL))
+        goto missing;
+    lines = g_strsplit(text, "\n", -1);
+    for (size_t i = 0; lines[i]; i++) {
+        char *colon = strchr(lines[i], ':');
+        g_autofree char *name = NULL;
+        char *p;
+
+        /* the two header lines have no ':' */
+        if (!colon)
+            continue;
+        name = g_strstrip(g_strndup(lines[i], (gsize)(colon - lines[i])));
+        if (strcmp(name, ifname) != 0)
+            continue;
+        p = colon + 1;
+        for (int k = 0; k < 16; k++)
+            v[k] = g_ascii_strtoull(p, &p, 10);
+        /* rx: bytes packets errs drop (0-3); tx: bytes packets errs drop (8-11) */
+        st->rx_bytes = (long long)v[8];
+        st->rx_packets = (long long)v[9];
+        st->rx_errs = (long long)v[10];
+        st->rx_drop = (long long)v[11];
+        st->tx_bytes = (long long)v[0];
+        st->tx_packets = (long long)v[1];
+        st->tx_errs = (long long)v[2];
+        st->tx_drop = (long long)v[3];
+        return 0;
+    }
+missing:
+    error_report(err_domain, VIREO_ERR_INTERNAL_ERROR, "/proc/net/dev: Interface not found: '%s'",
+                 ifname);
+    return -1;
+}
+
+bool stats_groups_pick(int err_domain, unsigned int flags, unsigned int supported,
+                       unsigned int *stats)
+{
+    if ((flags & VIREO_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) && (*stats & ~supported)) {
+        error_report(err_domain, VIREO_ERR_ARGUMENT_UNSUPPORTED,
+                     "Stats types bits 0x%x are not supported by this daemon",
+                     *stats & ~supported);
+        return false;
+    }
+    *stats = *stats ? *stats & supported : supported;
+    return true;
+}
+
+void stats_add_state(GArray *a, int state, int reason)
+{
+    typed_params_add_int(a, state, "state.state");
+    typed_params_add_int(a, reason, "state.reason");
+}
+
+void stats_add_balloon(GArray *a, guint64 cur_kib, guint64 max_kib)
+{
+    typed_params_add_ullong(a, cur_kib, "balloon.current");
+    typed_params_add_ullong(a, max_kib, "balloon.maximum");
+}
+
+void stats_add_net_counters(GArray *a, unsigned int i, const vireo_interface_stats *st)
+{
+    typed_params_add_ullong(a, (guint64)st->rx_bytes, "net.%u.rx.bytes", i);
+    typed_params_add_ullong(a, (guint64)st->rx_packets, "net.%u.rx.pkts", i);
+    typed_params_add_ullong(a, (guint64)st->rx_errs, "net.%u.rx.errs", i);
+    typed_params_add_ullong(a, (guint64)st->rx_drop, "net.%u.rx.drop", i);
+    typed_params_add_ullong(a, (guint64)st->tx_bytes, "net.%u.tx.bytes", i);
+    typed_params_add_ullong(a, (guint64)st->tx_packets, "net.%u.tx.pkts", i);
+    typed_params_add_ullong(a, (guint64)st->tx_errs, "net.%u.tx.errs", i);
+    typed_params_add_ullong(a, (guint64)st->tx_drop, "net.%u.tx.drop", i);
+}

@@ -19,6 +19,7 @@
 #include <glib-unix.h>
 
 #include "remote/remote_client.h"
+#include "rpc/fdpass.h"
 #include "rpc/transport.h"
 #include "util/error.h"
 
@@ -27,6 +28,7 @@ typedef struct client_call {
     bool done;                  /* the reply is in (guarded by lock) */
     rpc_header reply_hdr;
     GByteArray *reply;          /* whole packet, handed to the caller */
+    GArray *fds;                /* REPLY_WITH_FDS: its descriptors (int), handed over */
 } client_call;
 
 /* A stream opened by a call: where its packets go.  Shared by the table
@@ -76,7 +78,18 @@ struct remote_client {
     bool want_out;              /* the last EAGAIN of a read waits for POLLOUT (TLS) */
     GByteArray *in;             /* the packet being read */
     guint in_want;              /* bytes in needs before the next step */
+    int in_nfds;                /* > 0: in is a whole REPLY_WITH_FDS whose descriptors
+                                 * are being received into in_fds (rpc/fdpass.h) */
+    GArray *in_fds;             /* of int, owned (closed unless handed to a caller) */
 };
+
+static void client_fds_close(GArray *fds)
+{
+    for (guint i = 0; fds && i < fds->len; i++)
+        close(g_array_index(fds, int, i));
+    if (fds)
+        g_array_unref(fds);
+}
 
 static vireo_error *client_error_copy(const vireo_error *err)
 {
@@ -181,11 +194,13 @@ static void client_complete(remote_client *client, const rpc_header *hdr)
         g_hash_table_remove(client->calls, GUINT_TO_POINTER(hdr->serial));
         call->reply_hdr = *hdr;
         call->reply = g_steal_pointer(&client->in);
+        call->fds = g_steal_pointer(&client->in_fds);
         call->done = true;
         g_cond_broadcast(&client->cond);
     }
     /* else: a reply nobody waits for (its caller gave up): dropped */
     g_mutex_unlock(&client->lock);
+    client_fds_close(g_steal_pointer(&client->in_fds));
     if (!client->in)
         client->in = g_byte_array_new();
 }
@@ -286,6 +301,58 @@ static bool client_take_length(remote_client *client)
     return true;
 }
 
+/* A whole packet is in: when it is a REPLY_WITH_FDS, start receiving
+ * its descriptors (true).  false when it is not one or carries none; the
+ * connection dies on a count it cannot take (*dead). */
+static bool client_fds_start(remote_client *client, bool *dead)
+{
+    rpc_header hdr;
+    int n;
+
+    *dead = false;
+    if (rpc_header_decode(client->in->data, client->in->len, &hdr) < 0 ||
+        hdr.type != RPC_REPLY_WITH_FDS)
+        return false;
+    n = rpc_packet_nfds(client->in->data, client->in->len);
+    if (n < 0) {
+        error_report(VIREO_FROM_RPC, VIREO_ERR_RPC,
+                     "Unable to decode the file descriptor count of a reply");
+        *dead = true;
+    } else if (n > 0 && !rpc_fd_socket_ok(client->fd)) {
+        error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR,
+                     "Receiving file descriptors is not supported on this socket");
+        *dead = true;
+    }
+    if (*dead) {
+        client_die(client);
+        return false;
+    }
+    client->in_nfds = n;
+    client->in_fds = g_array_sized_new(FALSE, FALSE, sizeof(int), n);
+    return n > 0;
+}
+
+/* Receive the descriptors of the REPLY_WITH_FDS in client->in.  1 all
+ * in, 0 when the socket has no more now, -1 when the connection died. */
+static int client_fds_read(remote_client *client)
+{
+    while ((int)client->in_fds->len < client->in_nfds) {
+        int fd = -1;
+        int rc = rpc_fd_recv(client->fd, &fd);
+
+        if (rc == 0)
+            return 0;
+        if (rc < 0) {
+            error_report_system(VIREO_FROM_RPC, errno, "Failed to recv file descriptor");
+            client_die(client);
+            return -1;
+        }
+        g_array_append_val(client->in_fds, fd);
+    }
+    client->in_nfds = 0;
+    return 1;
+}
+
 /* Read what the socket has and dispatch each whole packet.  false when
  * the connection died. */
 static bool client_read(remote_client *client)
@@ -293,6 +360,19 @@ static bool client_read(remote_client *client)
     for (;;) {
         guint have = client->in->len;
         ssize_t n;
+        bool dead;
+
+        if (client->in_nfds > 0) {
+            int rc = client_fds_read(client);
+
+            if (rc <= 0)
+                return rc == 0;
+            client_dispatch(client);
+            client_fds_close(g_steal_pointer(&client->in_fds));
+            g_byte_array_set_size(client->in, 0);
+            client->in_want = RPC_LEN_SIZE;
+            continue;
+        }
 
         g_byte_array_set_size(client->in, client->in_want);
         n = rpc_transport_recv(client->t, client->in->data + have, client->in_want - have);
@@ -323,7 +403,12 @@ static bool client_read(remote_client *client)
                 return false;
             continue;
         }
+        if (client_fds_start(client, &dead))
+            continue;
+        if (dead)
+            return false;
         client_dispatch(client);
+        client_fds_close(g_steal_pointer(&client->in_fds));
         g_byte_array_set_size(client->in, 0);
         client->in_want = RPC_LEN_SIZE;
     }
@@ -511,6 +596,7 @@ void remote_client_free(remote_client *client)
     g_hash_table_unref(client->streams);
     error_free(client->dead);
     g_byte_array_unref(client->in);
+    client_fds_close(client->in_fds);
     g_mutex_clear(&client->lock);
     g_cond_clear(&client->cond);
     g_free(client);
@@ -556,10 +642,30 @@ static void client_closed_error(remote_client *client)
         error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
 }
 
+static int client_call_full(remote_client *client, rpc_header *hdr, GByteArray *pkt,
+                            rpc_header *reply_hdr, GByteArray **reply,
+                            remote_client_stream_fn fn, void *opaque,
+                            GDestroyNotify free_opaque, GArray **fds);
+
 int remote_client_call_stream(remote_client *client, rpc_header *hdr, GByteArray *pkt,
                               rpc_header *reply_hdr, GByteArray **reply,
                               remote_client_stream_fn fn, void *opaque,
                               GDestroyNotify free_opaque)
+{
+    return client_call_full(client, hdr, pkt, reply_hdr, reply, fn, opaque, free_opaque, NULL);
+}
+
+int remote_client_call_fds(remote_client *client, rpc_header *hdr, GByteArray *pkt,
+                           rpc_header *reply_hdr, GByteArray **reply, GArray **fds)
+{
+    *fds = NULL;
+    return client_call_full(client, hdr, pkt, reply_hdr, reply, NULL, NULL, NULL, fds);
+}
+
+static int client_call_full(remote_client *client, rpc_header *hdr, GByteArray *pkt,
+                            rpc_header *reply_hdr, GByteArray **reply,
+                            remote_client_stream_fn fn, void *opaque,
+                            GDestroyNotify free_opaque, GArray **fds)
 {
     client_call call = { 0 };
     uint32_t serial;
@@ -601,6 +707,10 @@ int remote_client_call_stream(remote_client *client, rpc_header *hdr, GByteArray
     g_mutex_unlock(&client->lock);
     *reply_hdr = call.reply_hdr;
     *reply = call.reply;
+    if (fds)
+        *fds = call.fds;
+    else
+        client_fds_close(call.fds);
     return 0;
 }
 

@@ -71,6 +71,11 @@ int remote_client_call_stream(remote_client *client, rpc_header *hdr, GByteArray
                               rpc_header *reply_hdr, GByteArray **reply,
                               remote_client_stream_fn fn, void *opaque,
                               GDestroyNotify free_opaque);
+/* remote_client_call for a call answered with descriptors (issue 11,
+ * the LXC program): *fds gets the reply's (GArray of int, caller owns and
+ * closes them), or NULL when it carried none. */
+int remote_client_call_fds(remote_client *client, rpc_header *hdr, GByteArray *pkt,
+                           rpc_header *reply_hdr, GByteArray **reply, GArray **fds);
 /* Stop delivering serial's stream packets (a late one is dropped). */
 void remote_client_stream_remove(remote_client *client, uint32_t serial);
 /* Queue a finished packet (taken; a STREAM packet) without waiting for

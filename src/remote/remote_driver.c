@@ -10,6 +10,7 @@
  * tls (the default when a host is named), tcp and ssh.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "remote/remote_auth.h"
 #include "remote/remote_conn.h"
@@ -58,11 +59,35 @@ static int remote_call_error(remote_conn *rc, const GByteArray *reply)
 int remote_call(vireo_conn *conn, int proc, xdrproc_t args_filter, void *args,
                 xdrproc_t ret_filter, void *ret)
 {
+    return remote_call_fds(conn, RPC_REMOTE_PROGRAM, proc, args_filter, args, ret_filter, ret,
+                           NULL);
+}
+
+/* An XDR filter for the descriptor count ahead of a REPLY_WITH_FDS body
+ * (its value is checked by the reader, rpc_packet_nfds). */
+typedef struct remote_fds_reply {
+    xdrproc_t ret_filter;
+    void *ret;
+} remote_fds_reply;
+
+static bool_t remote_xdr_fds_reply(XDR *xdrs, remote_fds_reply *r)
+{
+    u_int nfds;
+
+    return xdr_u_int(xdrs, &nfds) && r->ret_filter(xdrs, r->ret, 0);
+}
+
+int remote_call_fds(vireo_conn *conn, uint32_t prog, int proc, xdrproc_t args_filter, void *args,
+                    xdrproc_t ret_filter, void *ret, GArray **fds)
+{
     remote_conn *rc = conn->priv;
-    rpc_header hdr = { .prog = RPC_REMOTE_PROGRAM, .vers = RPC_PROTOCOL_VERSION, .proc = proc };
+    rpc_header hdr = { .prog = prog, .vers = RPC_PROTOCOL_VERSION, .proc = proc };
     rpc_header reply_hdr;
     g_autoptr(GByteArray) pkt = NULL;
     g_autoptr(GByteArray) reply = NULL;
+    g_autoptr(GArray) got = NULL;
+    remote_fds_reply with_fds = { ret_filter, ret };
+    int rv;
 
     if (!rc) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR, "client socket is closed");
@@ -71,24 +96,36 @@ int remote_call(vireo_conn *conn, int proc, xdrproc_t args_filter, void *args,
     pkt = rpc_packet_new(&hdr);
     if (rpc_packet_encode(pkt, args_filter, args) < 0)
         return -1;
-    if (remote_client_call(rc->client, &hdr, pkt, &reply_hdr, &reply) < 0)
+    rv = fds ? remote_client_call_fds(rc->client, &hdr, pkt, &reply_hdr, &reply, &got)
+             : remote_client_call(rc->client, &hdr, pkt, &reply_hdr, &reply);
+    if (rv < 0)
         return -1;
     if (reply_hdr.status == RPC_ERROR)
-        return remote_call_error(rc, reply);
-    if (reply_hdr.status != RPC_OK || reply_hdr.prog != RPC_REMOTE_PROGRAM ||
-        reply_hdr.proc != proc) {
+        rv = remote_call_error(rc, reply);
+    else if (reply_hdr.status != RPC_OK || reply_hdr.prog != prog || reply_hdr.proc != proc ||
+             (reply_hdr.type == RPC_REPLY_WITH_FDS && !fds)) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC,
                      "unexpected reply (program %#x, procedure %d, status %d) to procedure %d",
                      reply_hdr.prog, reply_hdr.proc, reply_hdr.status, proc);
         remote_client_fail(rc->client);
-        return -1;
+        rv = -1;
+    } else if (reply_hdr.type == RPC_REPLY_WITH_FDS) {
+        ret_filter = (xdrproc_t)remote_xdr_fds_reply;
+        ret = &with_fds;
     }
-    if (rpc_packet_decode(reply->data, reply->len, ret_filter, ret) < 0) {
+    if (rv == 0 && rpc_packet_decode(reply->data, reply->len, ret_filter, ret) < 0) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_RPC,
                      "Unable to unmarshal the reply to procedure %d", proc);
         remote_client_fail(rc->client);
+        rv = -1;
+    }
+    if (rv < 0) {
+        for (guint i = 0; got && i < got->len; i++)
+            close(g_array_index(got, int, i));
         return -1;
     }
+    if (fds)
+        *fds = g_steal_pointer(&got);
     return 0;
 }
 

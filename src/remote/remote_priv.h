@@ -26,6 +26,16 @@
 int remote_call(vireo_conn *conn, int proc, xdrproc_t args_filter, void *args,
                 xdrproc_t ret_filter, void *ret);
 
+/* remote_call for any program (issue 11: the LXC program's call answers
+ * with descriptors).  fds NULL: a reply carrying descriptors is an error;
+ * else *fds gets them (GArray of int, the caller closes them), NULL when
+ * none came, also when the decoding of the body then fails. */
+int remote_call_fds(vireo_conn *conn, uint32_t prog, int proc, xdrproc_t args_filter, void *args,
+                    xdrproc_t ret_filter, void *ret, GArray **fds);
+/* The LXC program's DOMAIN_OPEN_NAMESPACE, the remote domain table's
+ * lxc_open_namespace (remote_lxc.c). */
+int remote_lxc_domain_open_namespace(vireo_domain *dom, int **fds, unsigned int flags);
+
 /* A handle for a domain the wire named (new reference). */
 vireo_domain *remote_domain_from_wire(vireo_conn *conn, const remote_nonnull_domain *d);
 /* Fill d from dom (borrowed: d points into dom). */

@@ -629,7 +629,9 @@ def client_stub(m):
 
 # Entries of remote_conn_driver served by the transport (remote_driver.c).
 TRANSPORT = {'conn': {'conn_open': 'remote_driver_open', 'conn_close': 'remote_driver_close',
-                      'conn_is_alive': 'remote_driver_is_alive'}}
+                      'conn_is_alive': 'remote_driver_is_alive'},
+             # the LXC program's one procedure (remote_lxc.c), not in remote_protocol.x
+             'domain': {'lxc_open_namespace': 'remote_lxc_domain_open_namespace'}}
 
 
 def gen_remote(proto, tables, out_c, out_h):

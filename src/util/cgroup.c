@@ -105,11 +105,18 @@ static bool mounts_v2_has(const cgroup_mounts *m, const char *name)
 }
 
 /* The mount point that serves c, and whether it is the cgroup2 one; NULL
- * when the host does not offer c.  cpuacct goes with cpu on v2. */
+ * when the host does not offer c.  cpuacct goes with cpu on v2.  The
+ * freezer is the v1 one when mounted (a v1 freezer and cgroup.freeze on
+ * the same processes would fight), else cgroup.freeze of a leaf in any
+ * cgroup2 (a core file, listed in no cgroup.controllers). */
 static const char *mounts_for(const cgroup_mounts *m, cgroup_controller c, bool *v2)
 {
     const char *v2name = c == CGROUP_CPUACCT ? "cpu" : v2_names[c];
 
+    if (c == CGROUP_FREEZER) {
+        *v2 = !m->v1[c] && m->v2;
+        return *v2 ? m->v2 : m->v1[c];
+    }
     *v2 = mounts_v2_has(m, v2name);
     if (*v2)
         return m->v2;

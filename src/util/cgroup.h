@@ -21,7 +21,9 @@
  *
  * Public controller names are libvirt's (qemu.conf cgroup_controllers):
  * cpu, cpuacct, memory, blkio (io on v2), devices (v1 only: v2 filters
- * devices with a BPF program, not done here).
+ * devices with a BPF program, not done here), freezer (the v1 one when
+ * mounted, else cgroup.freeze of the leaf in any cgroup2: a core file,
+ * in no cgroup.controllers list).
  *
  * Errors: -1/NULL with libvirt's codes, domain VIREO_FROM_CGROUP; a value
  * the kernel refuses is VIREO_ERR_SYSTEM_ERROR naming the file, the value

@@ -1,6 +1,7 @@
 /* mac.c: Ethernet MAC addresses. */
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/mac.h"
 
@@ -44,4 +45,10 @@ void mac_format(const unsigned char m[MAC_BUFLEN], char buf[MAC_STRING_BUFLEN])
 int mac_is_multicast(const unsigned char mac[MAC_BUFLEN])
 {
     return mac[0] & 1;
+}
+
+void mac_host_side(const unsigned char guest[MAC_BUFLEN], unsigned char host[MAC_BUFLEN])
+{
+    memcpy(host, guest, MAC_BUFLEN);
+    host[0] = 0xfe;
 }

@@ -46,6 +46,12 @@ vireo_uri *uri_parse(const char *text)
     return uri;
 }
 
+gboolean uri_names_daemon(const vireo_uri *uri)
+{
+    return uri->transport || (uri->host && *uri->host) ||
+           (uri->params && g_hash_table_contains(uri->params, "socket"));
+}
+
 void uri_free(vireo_uri *uri)
 {
     if (!uri)

@@ -19,6 +19,9 @@ typedef struct vireo_uri {
  * Caller frees. */
 vireo_uri *uri_parse(const char *text);
 void uri_free(vireo_uri *uri);
+/* The URI names a daemon (a transport, a host or ?socket=): the remote
+ * driver's, never an in-process driver's, even for root on its own host. */
+gboolean uri_names_daemon(const vireo_uri *uri);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vireo_uri, uri_free)
 
 #endif

@@ -115,9 +115,17 @@ _daemon_start_vireod() {
         args+=(-f "$conf")
     fi
     # DAEMON_NETNS (tests/network/lib-network.sh): vireod runs in that
-    # network namespace; `ip netns exec` execs, so $! is vireod's PID
-    ${DAEMON_NETNS:+ip netns exec "$DAEMON_NETNS"} \
-        "$VIREOD" "${args[@]}" >>"$DAEMON_LOG" 2>&1 </dev/null &
+    # network namespace; `ip netns exec` execs, so $! is vireod's PID.
+    # DAEMON_NETNS_SYS=host: nsenter --net instead, which keeps the host's
+    # /sys and its cgroup mounts (ip netns exec mounts a sysfs of its own
+    # over /sys: no cgroups there)
+    local enter=()
+    if [ -n "${DAEMON_NETNS:-}" ] && [ "${DAEMON_NETNS_SYS:-}" = host ]; then
+        enter=(nsenter --net="/run/netns/$DAEMON_NETNS")
+    elif [ -n "${DAEMON_NETNS:-}" ]; then
+        enter=(ip netns exec "$DAEMON_NETNS")
+    fi
+    "${enter[@]}" "$VIREOD" "${args[@]}" >>"$DAEMON_LOG" 2>&1 </dev/null &
     DAEMON_PID=$!
 }
 

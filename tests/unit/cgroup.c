@@ -2,10 +2,14 @@
  * child in a cgroup under a partition unique to this run; each limit set
  * and read back from the kernel's files; a value the kernel refuses;
  * removal.  A controller the host lacks is a SKIP with the reason. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -219,6 +223,156 @@ static void test_refused(const char *partition)
     CHECK(cgroup_remove(cg) == 0 && dirs_gone(cg), "cgroup: nothing left after the refusal");
 }
 
+/* A child that joins cg (the parent moves it, then says go on the pipe),
+ * touches 4 MiB and counts in *counter for ever. */
+static pid_t counter_child(const cgroup *cg, volatile uint64_t *counter)
+{
+    int go[2];
+    pid_t pid;
+    char c;
+
+    if (pipe(go) < 0)
+        return -1;
+    pid = fork();
+    if (pid == 0) {
+        volatile char *mem;
+
+        close(go[1]);
+        if (read(go[0], &c, 1) != 1)
+            _exit(1);
+        /* volatile: the pages are really touched, not optimised away */
+        mem = malloc(4 << 20);
+        for (size_t i = 0; mem && i < (4 << 20); i += 4096)
+            mem[i] = 1;
+        for (;;)
+            (*counter)++;
+    }
+    close(go[0]);
+    if (pid > 0 && (cgroup_add_pid(cg, pid) < 0 || write(go[1], "g", 1) != 1)) {
+        sleeper_end(pid);
+        pid = -1;
+    }
+    close(go[1]);
+    return pid;
+}
+
+/* *counter moves within 200 ms */
+static bool counting(volatile uint64_t *counter)
+{
+    uint64_t before = *counter;
+
+    g_usleep(200000);
+    return *counter != before;
+}
+
+/* Freezer and usage counters on a busy child in a cgroup of its own. */
+static void test_freeze_usage(const char *partition, const char *leaf)
+{
+    g_autoptr(cgroup) cg = cgroup_create(partition, leaf, NULL);
+    volatile uint64_t *counter;
+    uint64_t ns1 = 0, ns2 = 0, kib = 0;
+    bool frozen;
+    pid_t child;
+
+    if (!CHECK(cg != NULL, "cgroup: create %s/%s (%s)", partition, leaf,
+               cg ? "" : error_last()->message))
+        return;
+    counter = mmap(NULL, sizeof(*counter), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                   -1, 0);
+    if (!CHECK(counter != MAP_FAILED, "cgroup: shared counter"))
+        return;
+    child = counter_child(cg, counter);
+    if (!CHECK(child > 0, "cgroup: a busy child joined %s", leaf))
+        goto out;
+    CHECK(counting(counter), "cgroup: the busy child counts");
+    if (!cg->dirs[CGROUP_CPUACCT] && !cg->v2[CGROUP_MEMORY] && !cg->v2[CGROUP_FREEZER])
+        SKIP("cgroup: CPU time", "no cpuacct controller and no cgroup2 leaf");
+    else {
+        bool got = cgroup_cpu_usage_ns(cg, &ns1) == 0;
+
+        CHECK(got && ns1 >= 10000000ULL,
+              "cgroup: CPU time after 200 ms of a busy loop is >= 10 ms (%" G_GUINT64_FORMAT
+              " ns)", ns1);
+    }
+    if (!cg->dirs[CGROUP_MEMORY])
+        SKIP("cgroup: memory usage", "no memory controller on this host");
+    else {
+        bool got = cgroup_memory_usage_kib(cg, &kib) == 0;
+
+        CHECK(got && kib >= 4096 && kib < (1u << 22),
+              "cgroup: memory in use covers the child's 4 MiB (%" G_GUINT64_FORMAT " KiB)", kib);
+    }
+    if (!cg->dirs[CGROUP_FREEZER]) {
+        SKIP("cgroup: freezer", "no v1 freezer and no cgroup2 on this host");
+        CHECK(cgroup_freeze(cg, true) < 0 && error_last()->code == VIREO_ERR_CONFIG_UNSUPPORTED,
+              "cgroup: freezing without a freezer is CONFIG_UNSUPPORTED");
+        goto out;
+    }
+    NOTE("freezer: %s (%s)", cg->v2[CGROUP_FREEZER] ? "v2" : "v1", cg->dirs[CGROUP_FREEZER]);
+    frozen = cgroup_freeze(cg, true) == 0;
+    CHECK(frozen, "cgroup: frozen (%s)", frozen ? "" : error_last()->message);
+    CHECK(!counting(counter), "cgroup: a frozen child makes no progress");
+    if (!cg->v2[CGROUP_FREEZER]) {
+        bool read1 = cgroup_cpu_usage_ns(cg, &ns1) == 0;
+
+        g_usleep(200000);
+        read1 = read1 && cgroup_cpu_usage_ns(cg, &ns2) == 0;
+        CHECK(read1 && ns2 - ns1 < 10000000ULL,
+              "cgroup: a frozen cgroup uses no CPU time (%" G_GUINT64_FORMAT " ns in 200 ms)",
+              ns2 - ns1);
+        CHECK(file_is(cg, CGROUP_FREEZER, "freezer.state", "FROZEN"), "cgroup: freezer.state");
+    } else {
+        g_autofree char *ev = cgroup_read(cg, CGROUP_FREEZER, "cgroup.events");
+
+        CHECK(ev && strstr(ev, "frozen 1"), "cgroup: cgroup.events says frozen");
+    }
+    CHECK(cgroup_freeze(cg, true) == 0, "cgroup: freezing a frozen cgroup is fine");
+    CHECK(cgroup_freeze(cg, false) == 0 && counting(counter), "cgroup: thawed, it counts again");
+out:
+    if (child > 0)
+        sleeper_end(child);
+    CHECK(cgroup_remove(cg) == 0 && dirs_gone(cg), "cgroup: %s removed", leaf);
+    munmap((void *)counter, sizeof(*counter));
+}
+
+/* The cgroup2 freezer (cgroup.freeze of the unified leaf), as a pure-v2
+ * host has it, where this host has both: in a child with a mount
+ * namespace of its own, without the v1 freezer's mount. */
+static void test_v2_freezer(const char *partition)
+{
+    bool v2 = false;
+    int status = 0;
+    pid_t pid;
+
+    if (!cgroup_controller_available(CGROUP_FREEZER, &v2) || v2) {
+        SKIP("cgroup: the cgroup2 freezer beside a v1 one", "no v1 freezer on this host");
+        return;
+    }
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            umount2("/sys/fs/cgroup/freezer", MNT_DETACH) < 0)
+            _exit(77);
+        if (!cgroup_controller_available(CGROUP_FREEZER, &v2) || !v2)
+            _exit(78);
+        test_freeze_usage(partition, "lxc-t3");
+        fflush(stdout);
+        _exit(check_exit());
+    }
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+        CHECK(false, "cgroup: the cgroup2 freezer's child ran");
+        return;
+    }
+    if (WEXITSTATUS(status) == 77)
+        SKIP("cgroup: the cgroup2 freezer", "the v1 freezer is not at /sys/fs/cgroup/freezer "
+                                            "or cannot be unmounted in a mount namespace");
+    else
+        CHECK(WEXITSTATUS(status) == 0, "cgroup: without the v1 freezer, cgroup2's is used "
+                                        "(%s)", WEXITSTATUS(status) == 78 ? "it is not"
+                                                                          : "see above");
+}
+
 int main(void)
 {
     g_autofree char *partition = g_strdup_printf("machine/vireo-utest-%d", (int)getpid());
@@ -285,6 +439,8 @@ int main(void)
     sleeper_end(child);
     CHECK(cgroup_remove(cg) == 0 && dirs_gone(cg), "cgroup: removed once the child is gone");
     test_refused(partition);
+    test_freeze_usage(partition, "lxc-t2");
+    test_v2_freezer(partition);
     for (int c = 0; c < CGROUP_NCONTROLLERS; c++)
         if (cg->dirs[c]) {
             g_autofree char *parent = g_path_get_dirname(cg->dirs[c]);

@@ -36,6 +36,7 @@ static const char facts_script[] =
     "id -u > $o/uid\n"
     "echo \"$container\" > $o/env\n"
     "pwd > $o/cwd\n"
+    "cat /sys/class/net/lo/flags > $o/loflags\n"
     "echo hello-console\n"
     "touch $o/made\n"
     "touch $o/done\n"
@@ -137,7 +138,7 @@ static void check_facts(const char *what, const char *name)
 {
     g_autofree char *pid = fact("pid"), *procs = fact("procs"), *host = fact("hostname");
     g_autofree char *ro = fact("ro"), *ram = fact("ramkib"), *cap = fact("capbnd");
-    g_autofree char *env = fact("env"), *cwd = fact("cwd");
+    g_autofree char *env = fact("env"), *cwd = fact("cwd"), *lo = fact("loflags");
     g_auto(GStrv) lines = g_strsplit(procs, "\n", -1);
 
     CHECK(strcmp(pid, "1") == 0, "%s: init is PID 1 (got %s)", what, pid);
@@ -151,6 +152,7 @@ static void check_facts(const char *what, const char *name)
           what, cap);
     CHECK(strcmp(env, "vireo-lxc") == 0, "%s: init has its environment (got '%s')", what, env);
     CHECK(strcmp(cwd, "/tmp") == 0, "%s: init starts in its initdir (got '%s')", what, cwd);
+    CHECK(strtoul(lo, NULL, 16) & 1, "%s: lo is up inside (flags %s)", what, lo);
 }
 
 /* before_exec: the child's network namespace exists and is not ours */
@@ -305,6 +307,11 @@ static void test_bad(void)
     p->init_argv = g_strsplit("/sbin/no-such-init", " ", -1);
     check_refused("missing init", p, NULL, VIREO_ERR_SYSTEM_ERROR,
                   "cannot run init '/sbin/no-such-init': No such file or directory");
+
+    p = plan_new("ct-nodev");
+    p->net_devs = g_strsplit("eth9", " ", -1);
+    check_refused("missing net device", p, NULL, VIREO_ERR_SYSTEM_ERROR,
+                  "cannot bring up 'eth9': No such device");
 
     p = plan_new("ct-hookfails");
     check_refused("before_exec fails", p, hook_fail, VIREO_ERR_OPERATION_FAILED, "hook refuses pid");

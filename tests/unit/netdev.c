@@ -1,10 +1,12 @@
-/* Unit tests for util/netdev: bridges, taps, macvtaps, addresses, in the
+/* Unit tests for util/netdev: bridges, taps, macvtaps, veths, addresses, in the
  * test's own network namespace (real devices, nothing of the host's). */
 #define _GNU_SOURCE   /* unshare */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -319,6 +321,117 @@ static void test_macvtap(void)
     CHECK(strcmp(left, "vbr-t0") == 0, "macvtap: nothing left (%s)", left);
 }
 
+/* a child process in a network namespace of its own, waiting to be
+ * killed: its pid, or -1 */
+static pid_t netns_child(void)
+{
+    int ready[2];
+    pid_t pid;
+    char c;
+
+    if (pipe(ready) < 0)
+        return -1;
+    pid = fork();
+    if (pid == 0) {
+        close(ready[0]);
+        if (unshare(CLONE_NEWNET) < 0)
+            _exit(1);
+        if (write(ready[1], "r", 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(ready[1]);
+    if (pid > 0 && read(ready[0], &c, 1) != 1) {
+        waitpid(pid, NULL, 0);
+        pid = -1;
+    }
+    close(ready[0]);
+    return pid;
+}
+
+/* the device names in pid's network namespace, from /proc/PID/net/dev */
+static bool netns_has(pid_t pid, const char *dev)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/net/dev", (int)pid);
+    g_autofree char *text = NULL, *needle = g_strdup_printf(" %s:", dev);
+    g_autofree char *padded = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return false;
+    padded = g_strconcat(" ", text, NULL);
+    g_strdelimit(padded, "\n", ' ');
+    return strstr(padded, needle) != NULL;
+}
+
+static void test_veth(void)
+{
+    g_autofree char *h0 = NULL, *p0 = NULL, *h1 = NULL, *p1 = NULL, *left = NULL;
+    pid_t pid;
+
+    CHECK_E(netdev_veth_create("vvh%d", "vvp%d", &h0, &p0) == 0, "veth: create from templates");
+    CHECK(g_strcmp0(h0, "vvh0") == 0 && g_strcmp0(p0, "vvp0") == 0,
+          "veth: the lowest free names (%s %s)", h0 ? h0 : "", p0 ? p0 : "");
+    CHECK(netdev_exists("vvh0") && netdev_exists("vvp0") && netdev_is_up("vvh0") == 0 &&
+              netdev_is_up("vvp0") == 0,
+          "veth: both ends exist, down");
+    CHECK_E(netdev_veth_create("vvh%d", "vvp%d", &h1, &p1) == 0, "veth: a second pair");
+    CHECK(g_strcmp0(h1, "vvh1") == 0 && g_strcmp0(p1, "vvp1") == 0,
+          "veth: a second pair takes the next names (%s %s)", h1 ? h1 : "", p1 ? p1 : "");
+    error_reset();
+    CHECK_E(netdev_veth_create("vvh0", "vvx%d", NULL, NULL) < 0 &&
+              last_is_system_error_naming("vvh0") && strstr(last_message(), "exists") &&
+              !netdev_exists("vvx0"),
+          "veth: an existing fixed name refused, nothing made");
+    CHECK(netdev_veth_create("vvh%s", "vvp%d", NULL, NULL) < 0 &&
+              last_is_system_error_naming("vvh%s"),
+          "veth: a template other than %%d refused");
+    CHECK(netdev_delete("vvp1") == 0 && !netdev_exists("vvh1"),
+          "veth: deleting one end deletes the pair");
+    {
+        g_autofree char *a = NULL, *b = NULL;
+
+        CHECK_E(netdev_veth_create("vvs%d", "vvs%d", &a, &b) == 0 && g_strcmp0(a, "vvs0") == 0 &&
+                    g_strcmp0(b, "vvs1") == 0,
+                "veth: one template for both ends gives two names (vvs0 vvs1)");
+        netdev_delete("vvs0");
+    }
+
+    pid = netns_child();
+    if (pid < 0) {
+        SKIP("veth: move into a namespace", "cannot make a process in a network namespace");
+        netdev_delete("vvh0");
+        return;
+    }
+    CHECK_E(netdev_move_to_netns("vvp0", pid, "eth0") == 0, "move: vvp0 into a child's netns");
+    CHECK(!netdev_exists("vvp0") && netns_has(pid, "eth0") && !netns_has(pid, "vvp0") &&
+              netdev_exists("vvh0"),
+          "move: there as eth0, gone here, the host end stays");
+    g_clear_pointer(&h1, g_free);
+    g_clear_pointer(&p1, g_free);
+    /* vvp0 is free here again */
+    CHECK_E(netdev_veth_create("vvh%d", "vvp%d", &h1, &p1) == 0 && g_strcmp0(p1, "vvp0") == 0,
+            "move: another pair");
+    error_reset();
+    CHECK_E(netdev_move_to_netns("vvp0", pid, "eth0") < 0 && last_is_system_error_naming("vvp0") &&
+              strstr(last_message(), "eth0") && strstr(last_message(), "exists") &&
+              netdev_exists("vvp0"),
+          "move: a name taken in the namespace refused, the device stays");
+    CHECK_E(netdev_move_to_netns("vvp0", pid, NULL) == 0 && netns_has(pid, "vvp0"),
+          "move: keeping its name");
+    error_reset();
+    CHECK(netdev_move_to_netns("vvnone", pid, "eth1") < 0 && last_is_system_error_naming("vvnone"),
+          "move: a missing device named");
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    /* the namespace goes with its last process, and the veths in it with
+     * their host ends (the kernel does it a little later) */
+    for (int i = 0; i < 500 && (netdev_exists("vvh0") || netdev_exists("vvh1")); i++)
+        g_usleep(20000);
+    left = devices();
+    CHECK(strcmp(left, "vbr-t0") == 0, "veth: none left once the namespace is gone (%s)", left);
+}
+
 int main(void)
 {
     const char *why = netns_test_enter();
@@ -333,6 +446,7 @@ int main(void)
     test_tap_race();
     test_addresses();
     test_macvtap();
+    test_veth();
     CHECK(netdev_delete("vbr-t0") == 0, "delete: vbr-t0");
     left = devices();
     CHECK(strcmp(left, "") == 0, "nothing left in the namespace (%s)", left);

@@ -116,11 +116,54 @@ static void test_records(void)
     CHECK(true, "record lists free (NULL too)");
 }
 
+/* The bulk statistics' fields every driver fills alike: libvirt's
+ * names, in libvirt's order. */
+static void test_stats_fields(void)
+{
+    static const char *const want[] = {
+        "state.state", "state.reason", "balloon.current", "balloon.maximum",
+        "net.3.rx.bytes", "net.3.rx.pkts", "net.3.rx.errs", "net.3.rx.drop",
+        "net.3.tx.bytes", "net.3.tx.pkts", "net.3.tx.errs", "net.3.tx.drop",
+    };
+    vireo_interface_stats st = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    GArray *a = typed_params_new();
+    vireo_typed_param *p;
+    unsigned int groups;
+    bool names = true;
+    int n;
+
+    stats_add_state(a, 1, 2);
+    stats_add_balloon(a, 512, 1024);
+    stats_add_net_counters(a, 3, &st);
+    p = typed_params_steal(a, &n);
+    for (int i = 0; i < n && i < (int)G_N_ELEMENTS(want); i++)
+        names &= strcmp(p[i].field, want[i]) == 0;
+    CHECK(n == (int)G_N_ELEMENTS(want) && names, "state, balloon and net fields by name, in order");
+    CHECK(n == 12 && p[1].value.i == 2 && p[2].value.ul == 512 && p[4].value.ul == 1 &&
+              p[8].value.ul == 5 && p[11].value.ul == 8,
+          "their values (rx first: bytes, pkts, errs, drop)");
+    typed_params_free(p, n);
+
+    groups = 0;
+    CHECK(stats_groups_pick(VIREO_FROM_LXC, 0, 0x3, &groups) && groups == 0x3,
+          "no group asked: every group the driver has");
+    groups = 0x5;
+    CHECK(stats_groups_pick(VIREO_FROM_LXC, 0, 0x3, &groups) && groups == 0x1,
+          "groups the driver lacks are dropped");
+    groups = 0x5;
+    CHECK(!stats_groups_pick(VIREO_FROM_LXC, VIREO_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS,
+                             0x3, &groups) &&
+              error_last() && error_last()->code == VIREO_ERR_ARGUMENT_UNSUPPORTED,
+          "ENFORCE_STATS refuses them with ARGUMENT_UNSUPPORTED");
+    error_reset();
+}
+
 int main(void)
 {
     test_builder_and_wire();
     test_long_field_cut();
     test_bad_peer();
     test_records();
+    test_stats_fields();
     return check_exit();
 }

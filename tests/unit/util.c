@@ -31,7 +31,7 @@ static void test_uuid(void)
 
 static void test_mac(void)
 {
-    unsigned char m[6];
+    unsigned char m[6], h[6];
     char s[MAC_STRING_BUFLEN];
 
     mac_generate(m);
@@ -42,6 +42,11 @@ static void test_mac(void)
     CHECK(strcmp(s, "aa:bb:cc:dd:ee:0f") == 0, "mac: lowercase format");
     CHECK(mac_parse("aa:bb:cc:dd:ee", m) < 0, "mac: refuse short");
     CHECK(mac_parse("aa:bb:cc:dd:ee:ff:00", m) < 0, "mac: refuse long");
+    CHECK(mac_parse("52:54:00:12:34:56", m) == 0, "mac: parse a guest's");
+    mac_host_side(m, h);
+    mac_format(h, s);
+    CHECK(strcmp(s, "fe:54:00:12:34:56") == 0 && m[0] == 0x52,
+          "mac: the host side is the guest's with 0xfe first (%s)", s);
 }
 
 static void test_uri(void)

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -81,6 +83,7 @@ void lxc_plan_free(lxc_plan *p)
     g_strfreev(p->init_env);
     g_free(p->init_dir);
     g_free(p->console_pty);
+    g_strfreev(p->net_devs);
     g_free(p);
 }
 
@@ -184,6 +187,31 @@ static void child_dev(const lxc_child *c)
     }
 }
 
+/* lo and the interfaces before_exec moved in, up (ioctls: no netlink
+ * buffers to allocate here) */
+static void child_net_up(const lxc_child *c)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    const char *lo[] = { "lo", NULL };
+    char *const *devs[] = { (char *const *)lo, c->plan->net_devs };
+
+    if (fd < 0)
+        child_fail(c, VIREO_ERR_SYSTEM_ERROR, errno, "cannot open a socket to bring up 'lo'");
+    for (size_t k = 0; k < G_N_ELEMENTS(devs); k++) {
+        for (char *const *d = devs[k]; d && *d; d++) {
+            struct ifreq ifr = { 0 };
+
+            strncpy(ifr.ifr_name, *d, IFNAMSIZ - 1);
+            if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                child_fail(c, VIREO_ERR_SYSTEM_ERROR, errno, "cannot bring up '%s'", *d);
+            ifr.ifr_flags |= IFF_UP;
+            if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                child_fail(c, VIREO_ERR_SYSTEM_ERROR, errno, "cannot bring up '%s'", *d);
+        }
+    }
+    close(fd);
+}
+
 static void child_caps(const lxc_child *c)
 {
     struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -243,6 +271,11 @@ static G_GNUC_NORETURN void child_run(const lxc_child *c)
     if (read(c->go_fd, &go, 1) != 1)
         _exit(127);     /* the parent gave up */
     child_ids(c);
+    /* a container outlives no controller: nobody would report its end
+     * (set after child_ids: changing ids clears it) */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        child_fail(c, VIREO_ERR_SYSTEM_ERROR, errno, "cannot tie init to its controller");
+    child_net_up(c);
 
     /* nothing done here may reach the host's mounts */
     child_mount(c, NULL, "/", "/", NULL, MS_REC | MS_PRIVATE, NULL);

@@ -32,6 +32,7 @@
 #include <sys/types.h>
 
 #include "conf/domain_def.h"
+#include "drivers/domain_cgroup.h"
 #include "drivers/domain_obj.h"
 #include "drivers/driver.h"
 #include "util/cgroup.h"
@@ -42,7 +43,7 @@
 
 typedef struct lxc_drv lxc_drv;
 struct lxc_monitor;
-struct lxc_console;
+struct console_pump;
 
 /* A container's state beside dom_obj (dom->priv).  Marked as dom_obj's
  * fields are: "lock" under drv->doms.lock, "job" by the job holder. */
@@ -51,7 +52,8 @@ typedef struct lxc_dom {
     pid_t controller_pid;       /* lock: its controller, 0 inactive */
     char *pty;                  /* lock: host path of the console pty (live XML too) */
     struct lxc_monitor *mon;    /* lock: the monitor connection, NULL when none */
-    struct lxc_console *console;/* lock: the console session (lxc_console.c), NULL none */
+    struct console_pump *console; /* lock: the console session (lxc_console.c,
+                                   * drivers/console_pump.h; one reference), NULL none */
     bool want_reboot;           /* lock: reboot asked: the next end of init restarts */
     bool destroying;            /* lock: destroy under way (its events are its own) */
     cgroup *cgroup;             /* job: the container's cgroup (owned), NULL none */
@@ -116,6 +118,8 @@ int lxc_process_start(dom_obj *dom, unsigned int flags);
 /* Kill the container (SIGKILL to init; the controller then exits) and
  * wait for the end, at most grace_ms before killing the controller too. */
 int lxc_process_kill(dom_obj *dom, int grace_ms);
+/* What the driver's containers' cgroups are (drivers/domain_cgroup.h). */
+domain_cgroup_opts lxc_cgroup_opts(lxc_drv *drv);
 /* The container ended (init's wait status; -1 unknown): release ports,
  * remove the cgroup once empty, the status file, the console session;
  * state shut off with reason, STOPPED event with detail; a transient
@@ -130,6 +134,9 @@ void lxc_status_remove(lxc_drv *drv, const char *name);
 void lxc_status_load_all(lxc_drv *drv);
 /* At instance end: close every monitor, the containers run on. */
 void lxc_status_detach_all(lxc_drv *drv);
+/* The ATTACH task (job held): connect the monitor of a status file's
+ * container; its cgroup and ports taken back, or cleaned up as ended. */
+void lxc_status_attach(dom_obj *dom, guint run);
 /* run_dir/NAME + suffix (caller frees) */
 char *lxc_dom_path(lxc_drv *drv, const char *dir, const char *name, const char *suffix);
 
@@ -142,6 +149,10 @@ struct lxc_monitor *lxc_monitor_open(dom_obj *dom, guint run, int timeout_ms, pi
                                      char **pty);
 /* Stop watching and close (without the lock). */
 void lxc_monitor_close(struct lxc_monitor *mon);
+/* One line from fd (the handshake pipe, a monitor socket) within
+ * timeout_ms, buf holding what was read beyond it: 1 with *line (caller
+ * frees, no newline), 0 at end of file, -1 on timeout or error. */
+int lxc_read_line(int fd, GString *buf, int timeout_ms, char **line);
 
 /* ---- lxc_net.c: the host side of interfaces (job held) ---- */
 /* For every interface of live (type network or bridge; others refused

@@ -30,12 +30,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysinfo.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "drivers/event.h"
 #include "drivers/node.h"
+#include "drivers/node_info.h"
 #include "drivers/qemu/qemu_caps.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "drivers/qemu/qemu_priv.h"
@@ -323,7 +322,7 @@ static driver_open_result qemu_conn_open(vireo_conn *conn, const vireo_uri *uri,
     (void)flags;
     if (!uri->driver || strcmp(uri->driver, "qemu") != 0)
         return DRIVER_OPEN_DECLINED;
-    if (uri->transport || (uri->host && *uri->host))
+    if (uri_names_daemon(uri))
         return DRIVER_OPEN_DECLINED; /* remote */
     r = qemu_uri_root(uri, &canon, &root, &embed);
     if (r != DRIVER_OPEN_SUCCESS)
@@ -391,40 +390,10 @@ static int qemu_conn_is_alive(vireo_conn *conn)
     return 1;
 }
 
-/* The CPU clock from /proc/cpuinfo, 0 when it says none. */
-static unsigned int qemu_node_mhz(void)
-{
-    g_autofree char *text = NULL;
-    const char *line;
-
-    if (!g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL))
-        return 0;
-    line = strstr(text, "cpu MHz");
-    if (!line || !(line = strchr(line, ':')))
-        return 0;
-    return (unsigned int)strtod(line + 1, NULL);
-}
-
 static int qemu_node_get_info(vireo_conn *conn, vireo_node_info *info)
 {
-    struct utsname u;
-    struct sysinfo si;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
     (void)conn;
-    if (uname(&u) < 0 || sysinfo(&si) < 0) {
-        error_report_system(VIREO_FROM_QEMU, errno, "cannot read the node's information");
-        return -1;
-    }
-    g_strlcpy(info->model, u.machine, sizeof(info->model));
-    info->memory = (unsigned long)((unsigned long long)si.totalram * si.mem_unit / 1024);
-    info->cpus = (unsigned int)(cpus > 0 ? cpus : 1);
-    info->mhz = qemu_node_mhz();
-    info->nodes = 1;
-    info->sockets = 1;
-    info->cores = info->cpus;
-    info->threads = 1;
-    return 0;
+    return node_host_info(VIREO_FROM_QEMU, info);
 }
 
 static int qemu_event_register_any(vireo_conn *conn, vireo_domain *dom, int event_id,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conf/bandwidth.h"
+#include "drivers/domain_ports.h"
 #include "drivers/network/network_port.h"
 #include "drivers/node.h"
 #include "drivers/network/network_tc.h"
@@ -130,13 +131,8 @@ static int hp_net_refilter(hp_op *op, const device_interface *old, const device_
 /* The bandwidth in force without the interface's own: its port's. */
 static const vireo_bandwidth *hp_net_port_bandwidth(hp_op *op, const device_interface *n)
 {
-    char mac[MAC_STRING_BUFLEN];
-    const network_port *port;
+    const network_port *port = domain_ports_lookup(op->dom->net_ports, n);
 
-    if (!op->dom->net_ports)
-        return NULL;
-    mac_format(n->mac, mac);
-    port = g_hash_table_lookup(op->dom->net_ports, mac);
     return port ? port->bandwidth : NULL;
 }
 

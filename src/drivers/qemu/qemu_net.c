@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "conf/bandwidth.h"
+#include "drivers/domain_ports.h"
 #include "drivers/network/network_port.h"
 #include "drivers/node.h"
 #include "drivers/network/network_tc.h"
@@ -35,31 +36,6 @@
 #include "util/netdev.h"
 
 #define QEMU_VHOST_NET "/dev/vhost-net"
-
-/* The port table of dom, made on first use (job held). */
-static GHashTable *net_ports(qemu_dom *dom)
-{
-    if (!dom->net_ports)
-        dom->net_ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                               (GDestroyNotify)network_port_free);
-    return dom->net_ports;
-}
-
-static char *net_key(const device_interface *n)
-{
-    char mac[MAC_STRING_BUFLEN];
-
-    mac_format(n->mac, mac);
-    return g_strdup(mac);
-}
-
-/* libvirt gives the host side the guest's MAC with the first byte 0xfe,
- * so the bridge never takes the guest's address as its own. */
-static void net_host_mac(const device_interface *n, unsigned char mac[6])
-{
-    memcpy(mac, n->mac, 6);
-    mac[0] = 0xfe;
-}
 
 static bool net_is_virtio(const device_interface *n)
 {
@@ -110,7 +86,7 @@ static int net_tap_plug(device_interface *n, const char *bridge, unsigned int mt
                      "<target dev=''/> ('%s' is not there)", n->target_dev ? n->target_dev : "");
         return -1;
     }
-    net_host_mac(n, mac);
+    mac_host_side(n->mac, mac);
     if (netdev_tap_create(net_tap_template(n), unmanaged ? NULL : mac, net_is_virtio(n), fd, 1,
                           &ifname) < 0)
         return -1;
@@ -172,13 +148,9 @@ static int net_network_plug(qemu_dom *dom, const domain_def *live, device_interf
         error_restore(g_steal_pointer(&saved));
         return -1;
     }
-    memcpy(n->portid, port->uuid, sizeof(n->portid));
-    n->has_portid = true;
-    g_free(n->source_bridge);
-    n->source_bridge = g_strdup(port->bridge);
     if (!*bw)
         *bw = port->bandwidth;
-    g_hash_table_replace(net_ports(dom), net_key(n), port);
+    domain_ports_keep(&dom->net_ports, n, port);
     return 0;
 }
 
@@ -241,8 +213,6 @@ int qemu_net_plug(qemu_dom *dom, const domain_def *live, device_interface *n, in
 void qemu_net_unplug(qemu_dom *dom, const device_interface *n)
 {
     node_state *node = dom->drv->node;
-    g_autofree char *key = net_key(n);
-    network_port *port = NULL;
     const char *dev = n->target_dev;
 
     if (strcmp(n->type, "user") == 0)
@@ -256,18 +226,7 @@ void qemu_net_unplug(qemu_dom *dom, const device_interface *n)
             log_warn("%s: cannot delete '%s': %s", dom->live ? dom->live->name : "?", dev,
                      error_last() ? error_last()->message : "?");
     }
-    if (dom->net_ports) {
-        g_autofree char *stolen_key = NULL;
-
-        g_hash_table_steal_extended(dom->net_ports, key, (gpointer *)&stolen_key,
-                                    (gpointer *)&port);
-    }
-    /* a port of a run no daemon of this process saw: adopt it to let go */
-    if (!port && strcmp(n->type, "network") == 0 && n->has_portid && dom->live)
-        port = network_port_reacquire(node, n->source_network, n->portid, n->mac,
-                                      dom->live->name, dom->live->uuid);
-    if (port)
-        network_port_release(node, port);
+    domain_ports_release(&dom->net_ports, node, dom->live, n);
     error_reset();
 }
 
@@ -346,7 +305,6 @@ void qemu_net_readopt(qemu_dom *dom, const domain_def *live)
     for (guint i = 0; i < live->devices.interfaces->len; i++) {
         const device_interface *n = live->devices.interfaces->pdata[i];
         bool on_network = strcmp(n->type, "network") == 0;
-        network_port *port;
 
         /* the rules outlived the daemon in the kernel; instantiating again
          * tells this daemon's filter state which interface uses what (a
@@ -359,16 +317,6 @@ void qemu_net_readopt(qemu_dom *dom, const domain_def *live)
                      n->filterref, error_last() ? error_last()->message : "?");
             error_reset();
         }
-        if (!on_network || !n->has_portid)
-            continue;
-        port = network_port_reacquire(dom->drv->node, n->source_network, n->portid, n->mac,
-                                      live->name, live->uuid);
-        if (!port) {
-            log_warn("%s: cannot take back the port of its interface on network '%s': %s",
-                     live->name, n->source_network, error_last() ? error_last()->message : "?");
-            error_reset();
-            continue;
-        }
-        g_hash_table_replace(net_ports(dom), net_key(n), port);
+        domain_ports_readopt(&dom->net_ports, dom->drv->node, live, n);
     }
 }

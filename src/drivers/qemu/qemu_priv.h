@@ -96,8 +96,8 @@ typedef struct qemu_dom {
     const char *job;        /* lock: name of the job holding the domain, or NULL */
     GCond job_cond;         /* with drv->lock: signalled when the job ends */
     qemu_proc *proc;        /* job: the running QEMU (owned), NULL when inactive */
-    struct qemu_console *console; /* lock: the console session (qemu_console.c; one
-                                   * reference), NULL when none */
+    struct console_pump *console; /* lock: the console session (qemu_console.c,
+                                   * drivers/console_pump.h; one reference), NULL none */
     GHashTable *net_ports;  /* job: guest MAC text -> network_port * (owned) of the
                              * running interfaces of type network; NULL when none */
     struct cgroup *cgroup;  /* job: the running QEMU's cgroup (owned, qemu_cgroup.c);

@@ -20,6 +20,7 @@
 #include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qemu_priv.h"
 #include "util/error.h"
+#include "util/mac.h"
 
 #define QEMU_STATS_BULK_MS 1500     /* one domain's monitor budget in the bulk call */
 #define QEMU_STATS_CALL_MS 5000     /* the single-domain calls */
@@ -136,59 +137,9 @@ static guint64 qstats_proc_rss(pid_t pid)
     return g_ascii_strtoull(p + strlen("\nVmRSS:"), NULL, 10);
 }
 
-/* The counters of host device n->ifname from /proc/net/dev, as the
- * guest sees them: a tap's receive is the guest's transmit. */
 static int qstats_proc_net(const qstats_net *n, vireo_interface_stats *st)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    guint64 v[16];
-
-    if (!g_file_get_contents("/proc/net/dev", &text, NULL, NULL))
-        goto missing;
-    lines = g_strsplit(text, "\n", -1);
-    for (size_t i = 2; lines[i]; i++) {
-        char *colon = strchr(lines[i], ':');
-        g_autofree char *name = NULL;
-        char *p;
-
-        if (!colon)
-            continue;
-        name = g_strstrip(g_strndup(lines[i], (gsize)(colon - lines[i])));
-        if (strcmp(name, n->ifname) != 0)
-            continue;
-        p = colon + 1;
-        for (int k = 0; k < 16; k++)
-            v[k] = g_ascii_strtoull(p, &p, 10);
-        /* rx: bytes packets errs drop (0-3); tx: bytes packets errs drop (8-11) */
-        st->rx_bytes = (long long)v[8];
-        st->rx_packets = (long long)v[9];
-        st->rx_errs = (long long)v[10];
-        st->rx_drop = (long long)v[11];
-        st->tx_bytes = (long long)v[0];
-        st->tx_packets = (long long)v[1];
-        st->tx_errs = (long long)v[2];
-        st->tx_drop = (long long)v[3];
-        return 0;
-    }
-missing:
-    error_report(VIREO_FROM_QEMU, VIREO_ERR_INTERNAL_ERROR,
-                 "/proc/net/dev: Interface not found: '%s'", n->ifname);
-    return -1;
-}
-
-/* Whether text is a MAC address (aa:bb:cc:dd:ee:ff); fills mac. */
-static bool qstats_parse_mac(const char *text, unsigned char mac[6])
-{
-    unsigned int b[6];
-    char end;
-
-    if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-               &end) != 6)
-        return false;
-    for (int i = 0; i < 6; i++)
-        mac[i] = (unsigned char)b[i];
-    return true;
+    return domain_net_host_stats(VIREO_FROM_QEMU, n->ifname, st);
 }
 
 /* Size figures of a disk's source that need no monitor (libvirt's
@@ -493,8 +444,8 @@ static json_t *qstats_disk_entry(json_t *list, const qstats_disk *d)
 
 static qstats_net *qstats_find_net(qstats_dom *s, const char *device)
 {
-    unsigned char mac[6];
-    bool is_mac = qstats_parse_mac(device, mac);
+    unsigned char mac[MAC_BUFLEN];
+    bool is_mac = mac_parse(device, mac) == 0;
 
     for (guint i = 0; i < s->nets->len; i++) {
         qstats_net *n = g_ptr_array_index(s->nets, i);
@@ -571,8 +522,7 @@ static void qstats_fill_balloon(const qstats_dom *s, GArray *a)
 
     if (s->balloon_info)
         cur = qstats_json_u64(s->balloon_info, "actual") / 1024;
-    typed_params_add_ullong(a, cur, "balloon.current");
-    typed_params_add_ullong(a, s->max_kib, "balloon.maximum");
+    stats_add_balloon(a, cur, s->max_kib);
     if (!s->active)
         return;
     n = qstats_memory(s, mem, G_N_ELEMENTS(mem));
@@ -642,14 +592,7 @@ static void qstats_fill_net(const qstats_dom *s, GArray *a)
             continue;
         }
         typed_params_add_string(a, n->ifname, "net.%u.name", i);
-        typed_params_add_ullong(a, (guint64)st.rx_bytes, "net.%u.rx.bytes", i);
-        typed_params_add_ullong(a, (guint64)st.rx_packets, "net.%u.rx.pkts", i);
-        typed_params_add_ullong(a, (guint64)st.rx_errs, "net.%u.rx.errs", i);
-        typed_params_add_ullong(a, (guint64)st.rx_drop, "net.%u.rx.drop", i);
-        typed_params_add_ullong(a, (guint64)st.tx_bytes, "net.%u.tx.bytes", i);
-        typed_params_add_ullong(a, (guint64)st.tx_packets, "net.%u.tx.pkts", i);
-        typed_params_add_ullong(a, (guint64)st.tx_errs, "net.%u.tx.errs", i);
-        typed_params_add_ullong(a, (guint64)st.tx_drop, "net.%u.tx.drop", i);
+        stats_add_net_counters(a, i, &st);
     }
 }
 
@@ -699,10 +642,8 @@ static void qstats_fill_block(const qstats_dom *s, GArray *a)
 /* One domain's record, in libvirt's group order. */
 static void qstats_record_fill(const qstats_dom *s, unsigned int groups, GArray *a)
 {
-    if (groups & VIREO_DOMAIN_STATS_STATE) {
-        typed_params_add_int(a, s->state, "state.state");
-        typed_params_add_int(a, s->reason, "state.reason");
-    }
+    if (groups & VIREO_DOMAIN_STATS_STATE)
+        stats_add_state(a, s->state, s->reason);
     if (groups & VIREO_DOMAIN_STATS_CPU_TOTAL)
         qstats_fill_cpu(s, a);
     if (groups & VIREO_DOMAIN_STATS_BALLOON)
@@ -760,16 +701,9 @@ int qemu_domain_get_all_stats(vireo_conn *conn, vireo_domain **doms, unsigned in
     bool nowait = flags & VIREO_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT;
     vireo_domain_stats_record **out;
 
-    if (!qemu_flags_ok(flags, QEMU_STATS_FLAGS, __func__))
+    if (!qemu_flags_ok(flags, QEMU_STATS_FLAGS, __func__) ||
+        !stats_groups_pick(VIREO_FROM_QEMU, flags, QEMU_STATS_GROUPS, &stats))
         return -1;
-    if ((flags & VIREO_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) &&
-        (stats & ~QEMU_STATS_GROUPS)) {
-        error_report(VIREO_FROM_QEMU, VIREO_ERR_ARGUMENT_UNSUPPORTED,
-                     "Stats types bits 0x%x are not supported by this daemon",
-                     stats & ~QEMU_STATS_GROUPS);
-        return -1;
-    }
-    stats = stats ? stats & QEMU_STATS_GROUPS : QEMU_STATS_GROUPS;
     g_mutex_lock(&drv->lock);
     qstats_select(conn, drv, doms, ndoms, flags & QEMU_STATS_FILTERS, nowait, snaps);
     g_mutex_unlock(&drv->lock);

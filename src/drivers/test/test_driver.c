@@ -56,8 +56,8 @@ static driver_open_result test_conn_open(vireo_conn *conn, const vireo_uri *uri,
     (void)flags;
     if (!uri->driver || strcmp(uri->driver, "test") != 0)
         return DRIVER_OPEN_DECLINED;
-    if (uri->transport || (uri->host && *uri->host))
-        return DRIVER_OPEN_DECLINED; /* remote: not for the in-process driver */
+    if (uri_names_daemon(uri))
+        return DRIVER_OPEN_DECLINED; /* remote */
     if (!uri->path || uri->path[0] != '/') {
         error_report(VIREO_FROM_TEST, VIREO_ERR_INVALID_ARG,
                      "testOpen: supply a path or use test:///default in URI '%s'", uri->text);

@@ -49,21 +49,16 @@ static void test_stats_fill(const test_dom *dom, unsigned int groups, GArray *a)
     bool active = test_dom_is_active(dom);
     unsigned long long now = test_stats_now() * 1000ULL;
 
-    if (groups & VIREO_DOMAIN_STATS_STATE) {
-        typed_params_add_int(a, dom->state, "state.state");
-        typed_params_add_int(a, dom->reason, "state.reason");
-    }
+    if (groups & VIREO_DOMAIN_STATS_STATE)
+        stats_add_state(a, dom->state, dom->reason);
     if ((groups & VIREO_DOMAIN_STATS_CPU_TOTAL) && active) {
         typed_params_add_ullong(a, now, "cpu.time");
         typed_params_add_ullong(a, now / 2, "cpu.user");
         typed_params_add_ullong(a, now / 4, "cpu.system");
     }
-    if (groups & VIREO_DOMAIN_STATS_BALLOON) {
-        typed_params_add_ullong(a, def->current_memory_kib ? def->current_memory_kib
-                                                           : def->memory_kib,
-                                "balloon.current");
-        typed_params_add_ullong(a, def->memory_kib, "balloon.maximum");
-    }
+    if (groups & VIREO_DOMAIN_STATS_BALLOON)
+        stats_add_balloon(a, def->current_memory_kib ? def->current_memory_kib : def->memory_kib,
+                          def->memory_kib);
     if (groups & VIREO_DOMAIN_STATS_VCPU) {
         typed_params_add_uint(a, cur, "vcpu.current");
         typed_params_add_uint(a, def->vcpu.max, "vcpu.maximum");
@@ -112,16 +107,9 @@ int test_domain_get_all_stats(vireo_conn *conn, vireo_domain **doms, unsigned in
     g_autoptr(GPtrArray) out = g_ptr_array_new();
     int n;
 
-    if (!test_flags_ok(flags, TEST_STATS_FLAGS, __func__))
+    if (!test_flags_ok(flags, TEST_STATS_FLAGS, __func__) ||
+        !stats_groups_pick(VIREO_FROM_TEST, flags, TEST_STATS_GROUPS, &stats))
         return -1;
-    if ((flags & VIREO_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) &&
-        (stats & ~TEST_STATS_GROUPS)) {
-        error_report(VIREO_FROM_TEST, VIREO_ERR_ARGUMENT_UNSUPPORTED,
-                     "Stats types bits 0x%x are not supported by this daemon",
-                     stats & ~TEST_STATS_GROUPS);
-        return -1;
-    }
-    stats = stats ? stats & TEST_STATS_GROUPS : TEST_STATS_GROUPS;
     g_mutex_lock(&node->lock);
     found = test_stats_select(node, doms, ndoms);
     for (guint i = 0; i < found->len; i++) {
