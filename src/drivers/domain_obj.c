@@ -381,7 +381,7 @@ static void config_job_parse(gpointer data, gpointer user)
 
     error_reset();
     if (!g_file_get_contents(j->path, &xml, NULL, NULL) ||
-        !(j->def = t->parse(t->parse_opaque, xml)))
+        !(j->def = (t->load_parse ? t->load_parse : t->parse)(t->parse_opaque, xml)))
         log_error("%s: skipping config '%s': %s", t->driver, j->path,
                   error_last() ? error_last()->message : "unreadable");
     error_reset();
@@ -515,12 +515,16 @@ vireo_domain *dom_lookup_by_id(dom_table *t, vireo_conn *conn, int id)
 
 static bool dom_list_match(const dom_obj *dom, unsigned int flags)
 {
-    /* no managed save, snapshot or checkpoint is kept */
+    const unsigned int saves = VIREO_LIST_DOMAINS_MANAGEDSAVE | VIREO_LIST_DOMAINS_NO_MANAGEDSAVE;
+    bool (*has_save)(const dom_obj *) = dom->table->has_managed_save;
+    /* no snapshot or checkpoint is kept; the managed save may be a stat()
+     * per domain under t->lock: only when the filter asks */
     domain_list_facts f = {
         .state = dom->state,
         .active = dom_obj_active(dom),
         .persistent = dom->def != NULL,
         .autostart = dom->autostart,
+        .managed_save = (flags & saves) && has_save && has_save(dom),
     };
 
     return domain_list_match(&f, flags);
@@ -756,6 +760,8 @@ int dom_undefine(dom_table *t, vireo_domain *handle, unsigned int flags)
     if (!dom->def) {
         error_report(t->from, VIREO_ERR_OPERATION_INVALID,
                      "cannot undefine transient domain '%s'", handle->name);
+    } else if (t->undefine_prepare && t->undefine_prepare(dom, flags) < 0) {
+        /* refused, or the driver's part failed: nothing changed */
     } else if (dom_config_remove(t, dom->def->name) == 0) {
         g_mutex_lock(&t->lock);
         dom_obj_emit(dom, VIREO_DOMAIN_EVENT_UNDEFINED, VIREO_DOMAIN_EVENT_UNDEFINED_REMOVED);

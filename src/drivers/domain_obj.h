@@ -65,7 +65,14 @@ struct dom_table {
     void *(*priv_new)(void);          /* a domain's private state (may be NULL) */
     void (*priv_free)(void *priv);    /* frees it (may be NULL) */
     dom_parse_fn parse;     /* the driver's parse (defines, config files) */
+    dom_parse_fn load_parse; /* config files at instance start (NULL: parse) */
     void *parse_opaque;
+    /* Optional: whether dom has a managed save image (with t->lock), for
+     * the list filters; NULL: none is ever kept. */
+    bool (*has_managed_save)(const dom_obj *dom);
+    /* Optional: undefine's driver part (job and files_lock held, before
+     * the files go): -1 with the error refuses it, nothing changed. */
+    int (*undefine_prepare)(dom_obj *dom, unsigned int flags);
     const void *event_source; /* key of the instance's events (drivers/event.h) */
     char *config_dir;       /* owned */
     char *autostart_dir;    /* owned: config_dir/autostart */
@@ -77,7 +84,8 @@ struct dom_table {
 };
 
 /* Fill t (the caller set from, driver, job_timeout_ms, priv_new,
- * priv_free, parse, parse_opaque, event_source beforehand); folders
+ * priv_free, parse, parse_opaque, event_source and the optional hooks
+ * beforehand); folders
  * made.  -1 with the error. */
 int dom_table_init(dom_table *t, const char *config_dir);
 /* Drop every domain (their priv freed: the caller detached first). */

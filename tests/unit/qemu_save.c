@@ -109,9 +109,9 @@ static void test_conf(void)
 {
     g_autofree char *etc = path_in("etc/libvirt");
     g_autofree char *conf = g_build_filename(etc, "qemu.conf", NULL);
-    qemu_drv drv = { .config_dir = g_build_filename(etc, "qemu", NULL) };
+    qemu_drv drv = { .doms.config_dir = g_build_filename(etc, "qemu", NULL) };
 
-    g_mkdir_with_parents(drv.config_dir, 0700);
+    g_mkdir_with_parents(drv.doms.config_dir, 0700);
     CHECK(qemu_save_conf_format(&drv, "save_image_format") == QEMU_SAVE_RAW,
           "no qemu.conf: raw");
     g_file_set_contents(conf, "# save_image_format = \"gzip\"\n  save_image_format = \"xz\"\n"
@@ -124,7 +124,7 @@ static void test_conf(void)
     CHECK(qemu_save_conf_format(&drv, "save_image_format") < 0 &&
               error_is(VIREO_ERR_CONFIG_UNSUPPORTED, "'rar'"),
           "an unknown format is refused, naming it");
-    g_free(drv.config_dir);
+    g_free(drv.doms.config_dir);
 }
 
 /* Run text through format's compressor then decompressor (files). */

@@ -55,11 +55,12 @@ static domain_cgroup_opts qemu_cgroup_opts(const qemu_drv *drv, const domain_def
     };
 }
 
-int qemu_cgroup_setup(qemu_dom *dom, const domain_def *live)
+int qemu_cgroup_setup(dom_obj *dom, const domain_def *live)
 {
-    domain_cgroup_opts o = qemu_cgroup_opts(dom->drv, live);
+    qemu_dom *priv = qemu_dom_of(dom);
+    domain_cgroup_opts o = qemu_cgroup_opts(qemu_dom_drv(dom), live);
 
-    if (!qemu_cgroup_enabled(dom->drv)) {
+    if (!qemu_cgroup_enabled(qemu_dom_drv(dom))) {
         if (domain_cgroup_wanted(live))
             log_warn("%s: <cputune>/<memtune>/<blkiotune> not applied: no cgroups for this "
                      "daemon", live->name);
@@ -69,24 +70,26 @@ int qemu_cgroup_setup(qemu_dom *dom, const domain_def *live)
         log_debug("%s: no cgroup controller on this host", live->name);
         return 0;
     }
-    dom->cgroup = domain_cgroup_create(&o, live);
-    if (!dom->cgroup)
+    priv->cgroup = domain_cgroup_create(&o, live);
+    if (!priv->cgroup)
         return -1;
-    log_info("%s: cgroup '%s'", live->name, dom->cgroup->name);
+    log_info("%s: cgroup '%s'", live->name, priv->cgroup->name);
     return 0;
 }
 
-char **qemu_cgroup_procs(const qemu_dom *dom)
+char **qemu_cgroup_procs(const dom_obj *dom)
 {
-    return dom->cgroup ? cgroup_procs_files(dom->cgroup) : NULL;
+    qemu_dom *priv = qemu_dom_of(dom);
+
+    return priv->cgroup ? cgroup_procs_files(priv->cgroup) : NULL;
 }
 
-void qemu_cgroup_remove(qemu_dom *dom, const char *name)
+void qemu_cgroup_remove(dom_obj *dom, const char *name)
 {
-    g_autoptr(cgroup) cg = g_steal_pointer(&dom->cgroup);
+    g_autoptr(cgroup) cg = g_steal_pointer(&qemu_dom_of(dom)->cgroup);
 
-    if (!cg && qemu_cgroup_enabled(dom->drv)) {
-        domain_cgroup_opts o = qemu_cgroup_opts(dom->drv, NULL);
+    if (!cg && qemu_cgroup_enabled(qemu_dom_drv(dom))) {
+        domain_cgroup_opts o = qemu_cgroup_opts(qemu_dom_drv(dom), NULL);
 
         /* one a restarted daemon did not take back */
         cg = domain_cgroup_open(&o, name);
@@ -99,12 +102,13 @@ void qemu_cgroup_remove(qemu_dom *dom, const char *name)
     cgroup_remove(cg);
 }
 
-void qemu_cgroup_readopt(qemu_dom *dom, const domain_def *live, pid_t pid)
+void qemu_cgroup_readopt(dom_obj *dom, const domain_def *live, pid_t pid)
 {
-    domain_cgroup_opts o = qemu_cgroup_opts(dom->drv, live);
+    qemu_dom *priv = qemu_dom_of(dom);
+    domain_cgroup_opts o = qemu_cgroup_opts(qemu_dom_drv(dom), live);
     cgroup *cg;
 
-    if (dom->cgroup || !qemu_cgroup_enabled(dom->drv))
+    if (priv->cgroup || !qemu_cgroup_enabled(qemu_dom_drv(dom)))
         return;
     cg = domain_cgroup_open(&o, live->name);
     if (!cg) {
@@ -116,10 +120,12 @@ void qemu_cgroup_readopt(qemu_dom *dom, const domain_def *live, pid_t pid)
         log_warn("%s: QEMU (pid %d) is not in its cgroup '%s'", live->name, (int)pid, cg->name);
     else
         log_info("%s: cgroup '%s' taken back", live->name, cg->name);
-    dom->cgroup = cg;
+    priv->cgroup = cg;
 }
 
-int qemu_cgroup_allow_disk(qemu_dom *dom, const device_disk *d)
+int qemu_cgroup_allow_disk(dom_obj *dom, const device_disk *d)
 {
-    return dom->cgroup ? domain_cgroup_allow_disk(dom->cgroup, d) : 0;
+    qemu_dom *priv = qemu_dom_of(dom);
+
+    return priv->cgroup ? domain_cgroup_allow_disk(priv->cgroup, d) : 0;
 }

@@ -6,7 +6,7 @@
  * driver's I/O thread (drivers/console_pump.h).  This file picks the
  * device and keeps the domain's one session.
  *
- * One session per domain (dom->console): a second open fails unless
+ * One session per domain (qemu_dom's console): a second open fails unless
  * FORCE, which ends the first with an error.  A session whose consumer
  * went away (a vireod client that disconnected) is taken over without
  * FORCE.  The session ends, with the end of data, when the domain stops
@@ -21,14 +21,14 @@
 /* The pump ended: take it out of its domain's slot. */
 static void console_ended(console_pump *p, void *opaque)
 {
-    qemu_dom *dom = opaque;
+    dom_obj *dom = opaque;
 
-    console_pump_slot_drop(&dom->console, &dom->drv->lock, p);
+    console_pump_slot_drop(&qemu_dom_of(dom)->console, &dom->table->lock, p);
 }
 
 static void console_dom_unref(gpointer data)
 {
-    qemu_dom_unref(data);
+    dom_obj_unref(data);
 }
 
 /* ---- open ---- */
@@ -73,12 +73,12 @@ static const device_chr *console_find(const domain_def *def, const char *dev_nam
 
 /* The host path of dom's device dev_name and whether it is a socket; a
  * new string, NULL with libvirt's error (with drv->lock). */
-static char *console_path(qemu_dom *dom, const char *dev_name, bool *is_socket)
+static char *console_path(dom_obj *dom, const char *dev_name, bool *is_socket)
 {
     const domain_def *live = dom->live;
     const device_chr *c;
 
-    if (!qemu_dom_active(dom) || !live) {
+    if (!dom_obj_active(dom) || !live) {
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID, "domain is not running");
         return NULL;
     }
@@ -99,7 +99,7 @@ static char *console_path(qemu_dom *dom, const char *dev_name, bool *is_socket)
 
 /* With drv->lock: the run the session was opened for goes on. */
 typedef struct console_run {
-    qemu_dom *dom;
+    dom_obj *dom;
     guint run;
 } console_run;
 
@@ -107,13 +107,13 @@ static bool console_still_running(void *opaque)
 {
     const console_run *r = opaque;
 
-    return qemu_dom_active(r->dom) && r->dom->run == r->run;
+    return dom_obj_active(r->dom) && r->dom->run == r->run;
 }
 
 int qemu_domain_open_console(vireo_domain *handle, const char *dev_name, vireo_stream *st,
                              unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     g_autofree char *path = NULL;
     console_pump *p;
     bool is_socket = false;
@@ -123,21 +123,21 @@ int qemu_domain_open_console(vireo_domain *handle, const char *dev_name, vireo_s
     if (!qemu_flags_ok(flags, VIREO_DOMAIN_CONSOLE_FORCE | VIREO_DOMAIN_CONSOLE_SAFE, __func__) ||
         !(dom = qemu_dom_from_handle(handle)))
         return -1;
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     path = console_path(dom, dev_name, &is_socket);
     run = dom->run;
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     if (!path || (fd = console_pump_open_fd(path, is_socket, VIREO_FROM_QEMU)) < 0)
         return -1;
 
-    p = console_pump_new(fd, st, dom->drv->ctx, VIREO_FROM_QEMU, console_ended,
-                         qemu_dom_ref(dom), console_dom_unref);
-    return console_pump_slot_run(&dom->console, &dom->drv->lock, p,
+    p = console_pump_new(fd, st, qemu_dom_drv(dom)->ctx, VIREO_FROM_QEMU, console_ended,
+                         dom_obj_ref(dom), console_dom_unref);
+    return console_pump_slot_run(&qemu_dom_of(dom)->console, &dom->table->lock, p,
                                  flags & VIREO_DOMAIN_CONSOLE_FORCE, console_still_running,
                                  &(console_run){ dom, run }, VIREO_FROM_QEMU);
 }
 
-void qemu_console_stop(qemu_dom *dom)
+void qemu_console_stop(dom_obj *dom)
 {
-    console_pump_slot_stop(&dom->console, &dom->drv->lock);
+    console_pump_slot_stop(&qemu_dom_of(dom)->console, &dom->table->lock);
 }

@@ -59,13 +59,14 @@ qemu_drv *qemu_conn_drv(vireo_conn *conn)
 
 /* ---- folders ---- */
 
-static void qemu_drv_paths_rooted(qemu_drv *drv, const char *root)
+/* *config_dir: the definitions' folder (the caller's, for drv->doms) */
+static void qemu_drv_paths_rooted(qemu_drv *drv, const char *root, char **config_dir)
 {
     g_autofree char *config_base = g_build_filename(root, "etc", "libvirt", NULL);
     g_autofree char *run_base = g_build_filename(root, "run", "libvirt", NULL);
 
     drv->node = node_acquire(config_base, run_base);
-    drv->config_dir = g_build_filename(root, "etc", "libvirt", "qemu", NULL);
+    *config_dir = g_build_filename(root, "etc", "libvirt", "qemu", NULL);
     drv->run_dir = g_build_filename(root, "run", "libvirt", "qemu", NULL);
     drv->log_dir = g_build_filename(root, "var", "log", "libvirt", "qemu", NULL);
     drv->cache_dir = g_build_filename(root, "var", "cache", "libvirt", "qemu", NULL);
@@ -73,23 +74,23 @@ static void qemu_drv_paths_rooted(qemu_drv *drv, const char *root)
 }
 
 /* libvirt's session layout */
-static void qemu_drv_paths_session(qemu_drv *drv)
+static void qemu_drv_paths_session(qemu_drv *drv, char **config_dir)
 {
     g_autofree char *config_base = g_build_filename(g_get_user_config_dir(), "libvirt", NULL);
     g_autofree char *run_base = g_build_filename(g_get_user_runtime_dir(), "libvirt", NULL);
 
     drv->node = node_acquire(config_base, run_base);
-    drv->config_dir = g_build_filename(g_get_user_config_dir(), "libvirt", "qemu", NULL);
+    *config_dir = g_build_filename(g_get_user_config_dir(), "libvirt", "qemu", NULL);
     drv->run_dir = g_build_filename(g_get_user_runtime_dir(), "libvirt", "qemu", "run", NULL);
     drv->log_dir = g_build_filename(g_get_user_cache_dir(), "libvirt", "qemu", "log", NULL);
     drv->cache_dir = g_build_filename(g_get_user_cache_dir(), "libvirt", "qemu", "cache", NULL);
-    drv->save_dir = g_build_filename(drv->config_dir, "save", NULL);
+    drv->save_dir = g_build_filename(*config_dir, "save", NULL);
 }
 
 static int qemu_drv_mkdirs(qemu_drv *drv)
 {
-    const char *dirs[] = { drv->config_dir, drv->autostart_dir, drv->run_dir, drv->log_dir,
-                           drv->cache_dir, drv->save_dir };
+    /* the definitions' folders are dom_table_init's */
+    const char *dirs[] = { drv->run_dir, drv->log_dir, drv->cache_dir, drv->save_dir };
 
     for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
         if (g_mkdir_with_parents(dirs[i], 0755) < 0) {
@@ -124,9 +125,11 @@ static void qemu_drv_free(qemu_drv *drv)
 {
     if (!drv)
         return;
-    g_mutex_lock(&drv->lock);
-    drv->closing = true;
-    g_mutex_unlock(&drv->lock);
+    if (drv->doms.by_name) {
+        g_mutex_lock(&drv->doms.lock);
+        drv->closing = true;
+        g_mutex_unlock(&drv->doms.lock);
+    }
     /* queued clean-ups and autostarts finish first: they hold jobs */
     if (drv->tasks)
         g_thread_pool_free(drv->tasks, FALSE, TRUE);
@@ -139,23 +142,16 @@ static void qemu_drv_free(qemu_drv *drv)
         g_source_attach(quit, drv->ctx);
         g_thread_join(drv->io_thread);
     }
-    if (drv->by_name)
-        g_hash_table_destroy(drv->by_name);
-    if (drv->by_uuid)
-        g_hash_table_destroy(drv->by_uuid);
+    dom_table_destroy(&drv->doms);
     if (drv->loop)
         g_main_loop_unref(drv->loop);
     if (drv->ctx)
         g_main_context_unref(drv->ctx);
-    g_mutex_clear(&drv->lock);
-    g_mutex_clear(&drv->files_lock);
     if (drv->node)
         node_release(drv->node);
     qemu_conf_free(drv->conf);
     g_free(drv->key);
     g_free(drv->uri);
-    g_free(drv->config_dir);
-    g_free(drv->autostart_dir);
     g_free(drv->run_dir);
     g_free(drv->log_dir);
     g_free(drv->cache_dir);
@@ -184,39 +180,35 @@ static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
                               const vireo_uri *uri)
 {
     g_autoptr(qemu_drv) drv = g_new0(qemu_drv, 1);
+    g_autofree char *config_dir = NULL;
 
-    g_mutex_init(&drv->lock);
-    g_mutex_init(&drv->files_lock);
     drv->uri = g_strdup(canon);
     drv->embed = embed;
     drv->job_timeout_ms = qemu_job_timeout(uri);
     if (root)
-        qemu_drv_paths_rooted(drv, root);
+        qemu_drv_paths_rooted(drv, root, &config_dir);
     else
-        qemu_drv_paths_session(drv);
-    drv->autostart_dir = g_build_filename(drv->config_dir, "autostart", NULL);
+        qemu_drv_paths_session(drv, &config_dir);
     drv->key = g_strdup(drv->run_dir);
-    if (!drv->node || qemu_drv_mkdirs(drv) < 0)
+    qemu_dom_table_setup(drv);
+    if (!drv->node || dom_table_init(&drv->doms, config_dir) < 0 || qemu_drv_mkdirs(drv) < 0)
         return NULL;
     {
-        g_autofree char *base = g_path_get_dirname(drv->config_dir);
+        g_autofree char *base = g_path_get_dirname(drv->doms.config_dir);
         g_autofree char *conf_path = g_build_filename(base, "qemu.conf", NULL);
 
         drv->conf = qemu_conf_load(conf_path, !embed && g_strcmp0(root, "/") == 0);
         if (!drv->conf || qemu_dac_prepare_dirs(drv) < 0)
             return NULL;
     }
-    drv->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify)qemu_dom_unref);
-    drv->by_uuid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     drv->ctx = g_main_context_new();
     drv->loop = g_main_loop_new(drv->ctx, FALSE);
     drv->io_thread = g_thread_new("qemu-io", qemu_io_main, drv);
     drv->tasks = g_thread_pool_new(qemu_task_run, drv, -1, FALSE, NULL);
     qemu_task_push_drv(drv, QEMU_TASK_CAPS);
-    qemu_config_load_all(drv);
+    dom_config_load_all(&drv->doms);
     qemu_status_load_all(drv);
-    log_info("%s: ready (config '%s', state '%s')", drv->uri, drv->config_dir, drv->run_dir);
+    log_info("%s: ready (config '%s', state '%s')", drv->uri, drv->doms.config_dir, drv->run_dir);
     return g_steal_pointer(&drv);
 }
 

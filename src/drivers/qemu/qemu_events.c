@@ -38,50 +38,54 @@
 /* Tell QEMU to quit (SIGTERM, never blocking this thread); its exit
  * shuts the domain off.  The pid cannot be reused yet: the exit watch
  * that reaps it runs on this same thread. */
-static void qemu_event_quit(qemu_dom *dom)
+static void qemu_event_quit(dom_obj *dom)
 {
-    if (dom->pid > 0 && !dom->exited && kill(dom->pid, SIGTERM) < 0)
-        log_warn("%s: cannot stop QEMU (pid %d): %s", qemu_dom_current(dom)->name,
-                 (int)dom->pid, g_strerror(errno));
+    qemu_dom *priv = qemu_dom_of(dom);
+
+    if (priv->pid > 0 && !priv->exited && kill(priv->pid, SIGTERM) < 0)
+        log_warn("%s: cannot stop QEMU (pid %d): %s", dom_obj_current(dom)->name,
+                 (int)priv->pid, g_strerror(errno));
 }
 
-static void qemu_event_shutdown(qemu_dom *dom, json_t *data)
+static void qemu_event_shutdown(dom_obj *dom, json_t *data)
 {
-    const domain_def *def = qemu_dom_current(dom);
+    qemu_dom *priv = qemu_dom_of(dom);
+    const domain_def *def = dom_obj_current(dom);
     json_t *guest = json_object_get(data, "guest");
     const char *why = json_string_value(json_object_get(data, "reason"));
     bool reboot = why && strcmp(why, "guest-reset") == 0;
     domain_action action = reboot ? def->on_reboot : def->on_poweroff;
 
-    dom->got_shutdown = true;
-    if (dom->destroying || !dom->proc || dom->state == VIREO_DOMAIN_SHUTDOWN)
+    priv->got_shutdown = true;
+    if (priv->destroying || !priv->proc || dom->state == VIREO_DOMAIN_SHUTDOWN)
         return;
     dom->state = VIREO_DOMAIN_SHUTDOWN;
     dom->reason = 0; /* VIR_DOMAIN_SHUTDOWN_UNKNOWN */
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SHUTDOWN,
-                  json_is_true(guest) ? VIREO_DOMAIN_EVENT_SHUTDOWN_GUEST
-                                      : VIREO_DOMAIN_EVENT_SHUTDOWN_HOST);
+    dom_obj_emit(dom, VIREO_DOMAIN_EVENT_SHUTDOWN,
+                 json_is_true(guest) ? VIREO_DOMAIN_EVENT_SHUTDOWN_GUEST
+                                     : VIREO_DOMAIN_EVENT_SHUTDOWN_HOST);
     if (!reboot && action == DOMAIN_ACTION_RESTART)
         qemu_task_push(dom, QEMU_TASK_RESTART, NULL);
     else
         qemu_event_quit(dom);
 }
 
-static void qemu_event_panicked(qemu_dom *dom)
+static void qemu_event_panicked(dom_obj *dom)
 {
-    domain_action action = qemu_dom_current(dom)->on_crash;
+    qemu_dom *priv = qemu_dom_of(dom);
+    domain_action action = dom_obj_current(dom)->on_crash;
 
-    if (dom->panicked)
+    if (priv->panicked)
         return;
-    dom->panicked = true;
+    priv->panicked = true;
     dom->state = VIREO_DOMAIN_CRASHED;
     dom->reason = VIREO_DOMAIN_CRASHED_PANICKED;
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_CRASHED, VIREO_DOMAIN_EVENT_CRASHED_PANICKED);
+    dom_obj_emit(dom, VIREO_DOMAIN_EVENT_CRASHED, VIREO_DOMAIN_EVENT_CRASHED_PANICKED);
     if (action != DOMAIN_ACTION_PRESERVE)
         qemu_task_push(dom, QEMU_TASK_RESTART, NULL); /* the task applies the action */
 }
 
-static void qemu_event_stop(qemu_dom *dom)
+static void qemu_event_stop(dom_obj *dom)
 {
     bool ours = dom->job && strcmp(dom->job, "suspend") == 0;
 
@@ -89,77 +93,78 @@ static void qemu_event_stop(qemu_dom *dom)
         return;
     dom->state = VIREO_DOMAIN_PAUSED;
     dom->reason = ours ? VIREO_DOMAIN_PAUSED_USER : VIREO_DOMAIN_PAUSED_UNKNOWN;
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED, VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    dom_obj_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED, VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
 }
 
-static void qemu_event_resume(qemu_dom *dom)
+static void qemu_event_resume(dom_obj *dom)
 {
     if (dom->state != VIREO_DOMAIN_PAUSED)
         return;
     dom->state = VIREO_DOMAIN_RUNNING;
     dom->reason = VIREO_DOMAIN_RUNNING_UNPAUSED;
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    dom_obj_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
 }
 
 void qemu_on_event(qmp *mon, const char *event, json_t *data, void *opaque)
 {
-    qemu_dom *dom = opaque;
+    dom_obj *dom = opaque;
     const domain_def *def;
 
     (void)mon;
-    g_mutex_lock(&dom->drv->lock);
-    def = qemu_dom_current(dom);
+    g_mutex_lock(&dom->table->lock);
+    def = dom_obj_current(dom);
     log_debug("%s: QEMU event %s", def->name, event);
     if (strcmp(event, "SHUTDOWN") == 0) {
         qemu_event_shutdown(dom, data);
-    } else if (!dom->proc || dom->destroying) {
+    } else if (!qemu_dom_of(dom)->proc || qemu_dom_of(dom)->destroying) {
         /* not a recorded run (starting, stopping): its job decides */
     } else if (strcmp(event, "STOP") == 0) {
         qemu_event_stop(dom);
     } else if (strcmp(event, "RESUME") == 0) {
         qemu_event_resume(dom);
     } else if (strcmp(event, "RESET") == 0) {
-        event_emit_reboot(dom->drv, def->name, def->uuid, dom->live ? dom->live->id : -1);
+        event_emit_reboot(qemu_dom_drv(dom), def->name, def->uuid, dom->live ? dom->live->id : -1);
     } else if (strcmp(event, "DEVICE_DELETED") == 0) {
         qemu_hotplug_device_deleted(dom, data);
     } else if (strcmp(event, "GUEST_PANICKED") == 0) {
         qemu_event_panicked(dom);
     }
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
 }
 
 void qemu_on_exit(qemu_proc *p, int status, void *opaque)
 {
-    qemu_dom *dom = opaque;
-    qemu_drv *drv = dom->drv;
+    dom_obj *dom = opaque;
+    qemu_drv *drv = qemu_dom_drv(dom);
 
     (void)p;
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     if (drv->closing) {
         /* the next open finds the status file and the process gone */
-        g_mutex_unlock(&drv->lock);
+        g_mutex_unlock(&drv->doms.lock);
         return;
     }
-    dom->exited = true;
-    log_debug("%s: QEMU exited (status %d)", qemu_dom_current(dom)->name, status);
+    qemu_dom_of(dom)->exited = true;
+    log_debug("%s: QEMU exited (status %d)", dom_obj_current(dom)->name, status);
     qemu_task_push(dom, QEMU_TASK_EXITED, NULL);
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
 }
 
 /* QEMU of run exited by itself: shut the domain off, unless a job (destroy,
  * a failed start) already did. */
-static void qemu_task_exited(qemu_dom *dom, guint run)
+static void qemu_task_exited(dom_obj *dom, guint run)
 {
+    qemu_dom *priv = qemu_dom_of(dom);
     bool mine, shutdown, destroyed, panicked;
 
-    if (qemu_job_begin(dom, "exit", -1) < 0)
+    if (dom_job_begin(dom, "exit", -1) < 0)
         return;
-    g_mutex_lock(&dom->drv->lock);
-    mine = dom->run == run && dom->proc;
-    shutdown = dom->got_shutdown;
-    destroyed = dom->destroying; /* a destroy killed it and waits for the job */
-    panicked = dom->panicked;
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
+    mine = dom->run == run && priv->proc;
+    shutdown = priv->got_shutdown;
+    destroyed = priv->destroying; /* a destroy killed it and waits for the job */
+    panicked = priv->panicked;
+    g_mutex_unlock(&dom->table->lock);
     if (mine && panicked && !destroyed)
         qemu_dom_stopped(dom, VIREO_DOMAIN_SHUTOFF_CRASHED, VIREO_DOMAIN_EVENT_STOPPED_CRASHED);
     else if (mine && destroyed)
@@ -169,19 +174,19 @@ static void qemu_task_exited(qemu_dom *dom, guint run)
         qemu_dom_stopped(dom, VIREO_DOMAIN_SHUTOFF_SHUTDOWN, VIREO_DOMAIN_EVENT_STOPPED_SHUTDOWN);
     else if (mine)
         qemu_dom_stopped(dom, VIREO_DOMAIN_SHUTOFF_CRASHED, VIREO_DOMAIN_EVENT_STOPPED_FAILED);
-    qemu_job_end(dom);
+    dom_job_end(dom);
 }
 
-static void qemu_task_autostart(qemu_dom *dom)
+static void qemu_task_autostart(dom_obj *dom)
 {
     bool wanted;
     int r;
 
-    if (qemu_job_begin(dom, "autostart", dom->drv->job_timeout_ms) < 0)
+    if (dom_job_begin(dom, "autostart", qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return;
-    g_mutex_lock(&dom->drv->lock);
-    wanted = dom->def && dom->autostart && !qemu_dom_active(dom);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
+    wanted = dom->def && dom->autostart && !dom_obj_active(dom);
+    g_mutex_unlock(&dom->table->lock);
     /* as start: from a managed save image when there is one */
     r = wanted ? qemu_managed_save_start(dom, 0) : 0;
     if (r > 0)
@@ -189,63 +194,64 @@ static void qemu_task_autostart(qemu_dom *dom)
     if (r < 0)
         log_error("%s: autostart failed: %s", dom->def->name,
                   error_last() ? error_last()->message : "unknown error");
-    qemu_job_end(dom);
+    dom_job_end(dom);
 }
 
 /* The restart task: after a guest power off (on_poweroff=restart) or a
  * panic (on_crash).  A panic's destroy is also done here, with the job,
  * so a dump can come first. */
-static void qemu_task_restart(qemu_dom *dom, guint run)
+static void qemu_task_restart(dom_obj *dom, guint run)
 {
+    qemu_dom *priv = qemu_dom_of(dom);
     domain_action action;
     json_t *reply = NULL;
     bool mine, crash;
 
-    if (qemu_job_begin(dom, "restart", dom->drv->job_timeout_ms) < 0)
+    if (dom_job_begin(dom, "restart", qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return;
-    g_mutex_lock(&dom->drv->lock);
-    mine = dom->run == run && dom->proc && !dom->exited && !dom->destroying;
-    crash = dom->panicked;
-    action = crash ? qemu_dom_current(dom)->on_crash : DOMAIN_ACTION_RESTART;
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
+    mine = dom->run == run && priv->proc && !priv->exited && !priv->destroying;
+    crash = priv->panicked;
+    action = crash ? dom_obj_current(dom)->on_crash : DOMAIN_ACTION_RESTART;
+    g_mutex_unlock(&dom->table->lock);
     if (mine && (action == DOMAIN_ACTION_COREDUMP_DESTROY ||
                  action == DOMAIN_ACTION_COREDUMP_RESTART))
         qemu_crash_dump(dom);
     if (mine && (action == DOMAIN_ACTION_DESTROY || action == DOMAIN_ACTION_COREDUMP_DESTROY)) {
-        g_mutex_lock(&dom->drv->lock);
+        g_mutex_lock(&dom->table->lock);
         qemu_event_quit(dom);
-        g_mutex_unlock(&dom->drv->lock);
+        g_mutex_unlock(&dom->table->lock);
         mine = false;
     }
     /* libvirt's fake reboot: reset, then run; the guest boots again */
-    if (mine && (reply = qmp_call(dom->proc->mon, "system_reset", NULL, QEMU_MONITOR_TIMEOUT_MS)))
+    if (mine && (reply = qmp_call(priv->proc->mon, "system_reset", NULL, QEMU_MONITOR_TIMEOUT_MS)))
         json_decref(reply);
-    if (reply && (reply = qmp_call(dom->proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS))) {
+    if (reply && (reply = qmp_call(priv->proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS))) {
         json_decref(reply);
-        g_mutex_lock(&dom->drv->lock);
-        dom->got_shutdown = false;
-        dom->panicked = false;
+        g_mutex_lock(&dom->table->lock);
+        priv->got_shutdown = false;
+        priv->panicked = false;
         dom->state = VIREO_DOMAIN_RUNNING;
         dom->reason = VIREO_DOMAIN_RUNNING_BOOTED;
-        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
-        g_mutex_unlock(&dom->drv->lock);
+        dom_obj_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        g_mutex_unlock(&dom->table->lock);
         qemu_status_save(dom);
     } else if (mine) {
-        log_error("%s: cannot restart the guest: %s", qemu_dom_current(dom)->name,
+        log_error("%s: cannot restart the guest: %s", dom_obj_current(dom)->name,
                   error_last() ? error_last()->message : "unknown error");
     }
-    qemu_job_end(dom);
+    dom_job_end(dom);
 }
 
-void qemu_task_push(qemu_dom *dom, qemu_task_kind kind, const char *monitor)
+void qemu_task_push(dom_obj *dom, qemu_task_kind kind, const char *monitor)
 {
     qemu_task *task = g_new0(qemu_task, 1);
 
     task->kind = kind;
-    task->dom = qemu_dom_ref(dom);
+    task->dom = dom_obj_ref(dom);
     task->run = dom->run;
     task->monitor = g_strdup(monitor);
-    g_thread_pool_push(dom->drv->tasks, task, NULL);
+    g_thread_pool_push(qemu_dom_drv(dom)->tasks, task, NULL);
 }
 
 void qemu_task_push_drv(qemu_drv *drv, qemu_task_kind kind)
@@ -279,7 +285,7 @@ void qemu_task_run(gpointer data, gpointer user_data)
     case QEMU_TASK_ATTACH:
         /* the job was taken when the status file was read */
         qemu_status_attach(task->dom, task->run, task->monitor);
-        qemu_job_end(task->dom);
+        dom_job_end(task->dom);
         break;
     case QEMU_TASK_RESTART:
         qemu_task_restart(task->dom, task->run);
@@ -287,7 +293,7 @@ void qemu_task_run(gpointer data, gpointer user_data)
     }
     error_reset();
     if (task->dom)
-        qemu_dom_unref(task->dom);
+        dom_obj_unref(task->dom);
     g_free(task->monitor);
     g_free(task);
 }

@@ -35,17 +35,17 @@
 int hp_begin(vireo_domain *handle, const char *job, unsigned int flags, unsigned int extra,
              hp_op *op)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     g_autofree char *emulator = NULL;
     bool active, persistent;
 
     memset(op, 0, sizeof(*op));
     if (!qemu_flags_ok(flags, HP_AFFECT | extra, job) || !(dom = qemu_dom_from_handle(handle)))
         return -1;
-    if (qemu_job_begin(dom, job, dom->drv->job_timeout_ms) < 0)
+    if (dom_job_begin(dom, job, qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return -1;
-    g_mutex_lock(&dom->drv->lock);
-    active = dom->proc && qemu_dom_active(dom);
+    g_mutex_lock(&dom->table->lock);
+    active = qemu_dom_of(dom)->proc && dom_obj_active(dom);
     persistent = dom->def != NULL;
     op->live = (flags & VIREO_DOMAIN_AFFECT_LIVE) || (!(flags & HP_AFFECT) && active);
     op->config = (flags & VIREO_DOMAIN_AFFECT_CONFIG) || (!(flags & HP_AFFECT) && !active);
@@ -59,7 +59,7 @@ int hp_begin(vireo_domain *handle, const char *job, unsigned int flags, unsigned
         persistent = false;
     if (active)
         emulator = g_strdup(dom->live->devices.emulator);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     op->dom = g_steal_pointer(&dom);
     if ((op->live && !active) || (op->config && !op->conf)) {
         hp_end(op);
@@ -67,7 +67,7 @@ int hp_begin(vireo_domain *handle, const char *job, unsigned int flags, unsigned
     }
     if (op->live &&
         !(op->caps = qemu_caps_get(emulator ? emulator : QEMU_EMULATOR_DEFAULT,
-                                   op->dom->drv->cache_dir))) {
+                                   qemu_dom_drv(op->dom)->cache_dir))) {
         hp_end(op);
         return -1;
     }
@@ -76,31 +76,31 @@ int hp_begin(vireo_domain *handle, const char *job, unsigned int flags, unsigned
 
 int hp_commit_config(hp_op *op)
 {
-    qemu_drv *drv = op->dom->drv;
+    qemu_drv *drv = qemu_dom_drv(op->dom);
 
     if (domain_def_assign_addresses(op->conf) < 0)
         return -1;
-    g_mutex_lock(&drv->files_lock);
-    if (qemu_config_save(drv, op->conf) < 0) {
-        g_mutex_unlock(&drv->files_lock);
+    g_mutex_lock(&drv->doms.files_lock);
+    if (dom_config_save(&drv->doms, op->conf) < 0) {
+        g_mutex_unlock(&drv->doms.files_lock);
         return -1;
     }
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     domain_def_free(op->dom->def);
     op->dom->def = g_steal_pointer(&op->conf);
-    g_mutex_unlock(&drv->lock);
-    g_mutex_unlock(&drv->files_lock);
+    g_mutex_unlock(&drv->doms.lock);
+    g_mutex_unlock(&drv->doms.files_lock);
     return 0;
 }
 
 void hp_commit_live(hp_op *op, domain_def *live)
 {
-    qemu_drv *drv = op->dom->drv;
+    qemu_drv *drv = qemu_dom_drv(op->dom);
 
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     domain_def_free(op->dom->live);
     op->dom->live = live;
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     if (qemu_status_save(op->dom) < 0)
         log_warn("%s: status file not updated after a live change", live->name);
 }
@@ -108,8 +108,8 @@ void hp_commit_live(hp_op *op, domain_def *live)
 void hp_end(hp_op *op)
 {
     if (op->dom) {
-        qemu_job_end(op->dom);
-        g_clear_pointer(&op->dom, qemu_dom_unref);
+        dom_job_end(op->dom);
+        g_clear_pointer(&op->dom, dom_obj_unref);
     }
     g_clear_pointer(&op->conf, domain_def_free);
     g_clear_pointer(&op->caps, qemu_caps_unref);
@@ -119,9 +119,9 @@ domain_def *hp_live_copy(hp_op *op)
 {
     domain_def *copy;
 
-    g_mutex_lock(&op->dom->drv->lock);
+    g_mutex_lock(&op->dom->table->lock);
     copy = domain_def_copy(op->dom->live);
-    g_mutex_unlock(&op->dom->drv->lock);
+    g_mutex_unlock(&op->dom->table->lock);
     if (!copy)
         return NULL;
     for (guint i = 0; i < copy->devices.disks->len; i++) {
@@ -142,7 +142,7 @@ domain_def *hp_live_copy(hp_op *op)
 json_t *hp_qmp(hp_op *op, const char *cmd, json_t *args)
 {
     /* the job holder owns proc: it cannot go while the job is held */
-    return qmp_call(op->dom->proc->mon, cmd, args, QEMU_MONITOR_TIMEOUT_MS);
+    return qmp_call(qemu_dom_of(op->dom)->proc->mon, cmd, args, QEMU_MONITOR_TIMEOUT_MS);
 }
 
 void hp_qmp_undo(hp_op *op, const char *cmd, json_t *args)
@@ -204,7 +204,7 @@ char *hp_format_node(hp_op *op, const char *alias)
 /* ---- removal ---- */
 
 typedef struct hp_pending {
-    qemu_dom *dom;          /* a reference */
+    dom_obj *dom;          /* a reference */
     char *alias;
     bool net;               /* backend[0] is a netdev; else blockdev nodes (may be NULL) */
     char *backend[2];
@@ -218,7 +218,7 @@ static GPtrArray *hp_pendings;  /* hp_lock: hp_pending * */
 
 static void hp_pending_free(hp_pending *p)
 {
-    qemu_dom_unref(p->dom);
+    dom_obj_unref(p->dom);
     g_free(p->alias);
     g_free(p->backend[0]);
     g_free(p->backend[1]);
@@ -258,21 +258,22 @@ static bool hp_live_remove(domain_def *live, const char *alias)
 
 /* The guest let go of p's device (job held): delete its backends, drop
  * it from the live definition, tell the clients. */
-static void hp_finish_removal(qemu_dom *dom, const hp_pending *p)
+static void hp_finish_removal(dom_obj *dom, const hp_pending *p)
 {
-    qemu_drv *drv = dom->drv;
+    qemu_dom *priv = qemu_dom_of(dom);
+    qemu_drv *drv = qemu_dom_drv(dom);
     json_t *r;
 
-    for (int i = 0; i < 2 && dom->proc; i++) {
+    for (int i = 0; i < 2 && priv->proc; i++) {
         if (!p->backend[i])
             continue;
-        r = qmp_call(dom->proc->mon, p->net ? "netdev_del" : "blockdev-del",
+        r = qmp_call(priv->proc->mon, p->net ? "netdev_del" : "blockdev-del",
                      p->net ? json_pack("{s:s}", "id", p->backend[i])
                             : json_pack("{s:s}", "node-name", p->backend[i]),
                      QEMU_MONITOR_TIMEOUT_MS);
         if (!r)
             log_warn("%s: cannot delete the backend '%s' of '%s': %s",
-                     qemu_dom_current(dom)->name, p->backend[i], p->alias,
+                     dom_obj_current(dom)->name, p->backend[i], p->alias,
                      error_last() ? error_last()->message : "?");
         error_reset();
         json_decref(r);
@@ -281,14 +282,14 @@ static void hp_finish_removal(qemu_dom *dom, const hp_pending *p)
      * changes live, so it is read without the lock) */
     if (p->net && hp_live_interface(dom->live, p->alias))
         qemu_net_unplug(dom, hp_live_interface(dom->live, p->alias));
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     if (dom->live && hp_live_remove(dom->live, p->alias)) {
         const domain_def *def = dom->live;
 
         event_emit_device_removed(drv, def->name, def->uuid, def->id, p->alias);
     }
-    g_mutex_unlock(&drv->lock);
-    if (dom->proc)
+    g_mutex_unlock(&drv->doms.lock);
+    if (priv->proc)
         qemu_status_save(dom);
 }
 
@@ -297,22 +298,22 @@ static gpointer hp_late_removal(gpointer data)
 {
     hp_pending *p = data;
 
-    if (qemu_job_begin(p->dom, "device-removed", -1) == 0) {
+    if (dom_job_begin(p->dom, "device-removed", -1) == 0) {
         bool same_run;
 
-        g_mutex_lock(&p->dom->drv->lock);
-        same_run = p->dom->proc != NULL;
-        g_mutex_unlock(&p->dom->drv->lock);
+        g_mutex_lock(&p->dom->table->lock);
+        same_run = qemu_dom_of(p->dom)->proc != NULL;
+        g_mutex_unlock(&p->dom->table->lock);
         if (same_run)
             hp_finish_removal(p->dom, p);
-        qemu_job_end(p->dom);
+        dom_job_end(p->dom);
     }
     error_reset();
     hp_pending_free(p);
     return NULL;
 }
 
-void qemu_hotplug_device_deleted(qemu_dom *dom, json_t *data)
+void qemu_hotplug_device_deleted(dom_obj *dom, json_t *data)
 {
     const char *alias = json_string_value(json_object_get(data, "device"));
     hp_pending *late = NULL;
@@ -359,7 +360,7 @@ int hp_unplug(hp_op *op, const char *alias, bool net, const char *backend0, cons
     hp_pending *p = g_new0(hp_pending, 1);
     json_t *r;
 
-    p->dom = qemu_dom_ref(op->dom);
+    p->dom = dom_obj_ref(op->dom);
     p->alias = g_strdup(alias);
     p->net = net;
     p->backend[0] = g_strdup(backend0);
@@ -380,7 +381,7 @@ int hp_unplug(hp_op *op, const char *alias, bool net, const char *backend0, cons
     json_decref(r);
     if (!hp_wait_deleted(p)) {
         log_info("%s: '%s' not removed by the guest yet: removal in progress",
-                 qemu_dom_current(op->dom)->name, alias);
+                 dom_obj_current(op->dom)->name, alias);
         return 0;
     }
     hp_finish_removal(op->dom, p);

@@ -17,7 +17,7 @@
 
 /* One changing call in progress.  Made by hp_begin, released by hp_end. */
 typedef struct hp_op {
-    qemu_dom *dom;          /* a reference; its job is held */
+    dom_obj *dom;           /* a reference; its job is held */
     bool live, config;      /* what the call changes (AFFECT_CURRENT resolved) */
     domain_def *conf;       /* job: a copy of dom->def to change when config, else NULL */
     qemu_caps *caps;        /* when live: the emulator's capabilities (a reference) */

@@ -81,6 +81,7 @@ static int hp_place(const domain_def *before, domain_def *after, const char *wha
 int hp_disk_attach_live(hp_op *op, device_disk *disk)
 {
     g_autoptr(domain_def) live = hp_live_copy(op);
+    qemu_drv *drv = qemu_dom_drv(op->dom);
     g_autoptr(json_t) storage = NULL;
     g_autoptr(json_t) format = NULL;
     g_autoptr(json_t) dev = NULL;
@@ -96,11 +97,11 @@ int hp_disk_attach_live(hp_op *op, device_disk *disk)
         return -1;
     }
     if (hp_disk_check_hotplug(disk, false) < 0 || hp_disk_check_source(disk) < 0 ||
-        (g_strcmp0(disk->type, "volume") == 0 && qemu_storage_volume(op->dom->drv, disk) < 0) ||
-        qemu_dac_set_disk(op->dom->drv, disk) < 0)
+        (g_strcmp0(disk->type, "volume") == 0 && qemu_storage_volume(drv, disk) < 0) ||
+        qemu_dac_set_disk(drv, disk) < 0)
         return -1;
     if (qemu_cgroup_allow_disk(op->dom, disk) < 0) {
-        qemu_dac_restore_disk(op->dom->drv, disk);
+        qemu_dac_restore_disk(qemu_dom_drv(op->dom), disk);
         return -1;
     }
     what = g_strdup_printf("disk '%s'", disk->target_dev);
@@ -109,7 +110,7 @@ int hp_disk_attach_live(hp_op *op, device_disk *disk)
         /* disk is the caller's until it is taken */
         g_ptr_array_steal_index(live->devices.disks,
                                 (guint)devices_find_disk(&live->devices, disk->target_dev));
-        qemu_dac_restore_disk(op->dom->drv, disk);
+        qemu_dac_restore_disk(qemu_dom_drv(op->dom), disk);
         return -1;
     }
     idx = devices_find_disk(&live->devices, disk->target_dev);
@@ -117,7 +118,7 @@ int hp_disk_attach_live(hp_op *op, device_disk *disk)
     if (qemu_command_disk_json(live, op->caps, added, hp_next_node_number(op), &storage, &format,
                                &dev) < 0) {
         g_ptr_array_steal_index(live->devices.disks, (guint)idx);
-        qemu_dac_restore_disk(op->dom->drv, disk);
+        qemu_dac_restore_disk(qemu_dom_drv(op->dom), disk);
         return -1;
     }
     added->info.alias = g_strdup(json_string_value(json_object_get(dev, "id")));
@@ -140,7 +141,7 @@ undo_storage:
                                                   json_object_get(storage, "node-name")));
 undo_none:
     g_ptr_array_steal_index(live->devices.disks, (guint)idx);
-    qemu_dac_restore_disk(op->dom->drv, disk);
+    qemu_dac_restore_disk(qemu_dom_drv(op->dom), disk);
     return -1;
 }
 
@@ -166,8 +167,8 @@ static int hp_pass_fd(hp_op *op, int fd, const char *name)
 
     if (fd < 0)
         return 0;
-    r = qmp_call_fd(op->dom->proc->mon, "getfd", json_pack("{s:s}", "fdname", name), fd,
-                    QEMU_MONITOR_TIMEOUT_MS);
+    r = qmp_call_fd(qemu_dom_of(op->dom)->proc->mon, "getfd", json_pack("{s:s}", "fdname", name),
+                    fd, QEMU_MONITOR_TIMEOUT_MS);
     close(fd);
     json_decref(r);
     return r ? 0 : -1;
@@ -309,7 +310,7 @@ int hp_disk_detach_live(hp_op *op, const device_disk *disk)
                                   format);
     rc = hp_unplug(op, alias, false, format, storage);
     if (rc == 0)
-        qemu_dac_restore_disk(op->dom->drv, &gone);
+        qemu_dac_restore_disk(qemu_dom_drv(op->dom), &gone);
     g_free(gone.type);
     g_free(gone.source_file);
     g_free(gone.source_dev);

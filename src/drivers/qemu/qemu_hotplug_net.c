@@ -110,7 +110,7 @@ static void hp_net_take(device_interface *n, const device_interface *new)
  * new's cannot be applied. */
 static int hp_net_refilter(hp_op *op, const device_interface *old, const device_interface *new)
 {
-    node_state *node = op->dom->drv->node;
+    node_state *node = qemu_dom_drv(op->dom)->node;
     const char *network = strcmp(old->type, "network") == 0 ? old->source_network : NULL;
 
     if (old->filterref)
@@ -131,7 +131,7 @@ static int hp_net_refilter(hp_op *op, const device_interface *old, const device_
 /* The bandwidth in force without the interface's own: its port's. */
 static const vireo_bandwidth *hp_net_port_bandwidth(hp_op *op, const device_interface *n)
 {
-    const network_port *port = domain_ports_lookup(op->dom->net_ports, n);
+    const network_port *port = domain_ports_lookup(qemu_dom_of(op->dom)->net_ports, n);
 
     return port ? port->bandwidth : NULL;
 }

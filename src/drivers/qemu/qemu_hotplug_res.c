@@ -127,7 +127,7 @@ out:
 
 int qemu_domain_get_vcpus_flags(vireo_domain *handle, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     const domain_def *def;
     bool live = flags & VIREO_DOMAIN_AFFECT_LIVE, config = flags & VIREO_DOMAIN_AFFECT_CONFIG;
     int ret = -1;
@@ -142,11 +142,11 @@ int qemu_domain_get_vcpus_flags(vireo_domain *handle, unsigned int flags)
         return -1;
     }
     /* reading: drv->lock only */
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     if (!live && !config)
-        live = qemu_dom_active(dom);
+        live = dom_obj_active(dom);
     def = live ? dom->live : dom->def;
-    if (live && !qemu_dom_active(dom))
+    if (live && !dom_obj_active(dom))
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID, "domain '%s' is not running",
                      handle->name);
     else if (!def)
@@ -154,7 +154,7 @@ int qemu_domain_get_vcpus_flags(vireo_domain *handle, unsigned int flags)
                      "transient domains do not have any persistent config");
     else
         ret = (int)((flags & VIREO_DOMAIN_VCPU_MAXIMUM) ? def->vcpu.max : hp_vcpus_of(def));
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     return ret;
 }
 

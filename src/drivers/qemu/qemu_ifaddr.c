@@ -100,7 +100,7 @@ static void ifaddr_from_arp(const domain_def *live, GPtrArray *out)
 int qemu_domain_interface_addresses(vireo_domain *handle, vireo_domain_interface ***ifaces,
                                     unsigned int source, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     g_autoptr(domain_def) live = NULL;
     g_autoptr(GPtrArray) out = NULL;
     bool active;
@@ -121,11 +121,11 @@ int qemu_domain_interface_addresses(vireo_domain *handle, vireo_domain_interface
                      "Unknown IP address data source %u", source);
         return -1;
     }
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     active = dom->live != NULL;
     if (active)
         live = domain_def_copy(dom->live);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     if (!active)
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID, "domain '%s' is not running",
                      handle->name);
@@ -133,7 +133,7 @@ int qemu_domain_interface_addresses(vireo_domain *handle, vireo_domain_interface
         return -1;
     out = g_ptr_array_new_with_free_func(domain_iface_free);
     if (source == VIREO_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE)
-        ifaddr_from_leases(dom->drv, live, out);
+        ifaddr_from_leases(qemu_dom_drv(dom), live, out);
     else
         ifaddr_from_arp(live, out);
     n = (int)out->len;

@@ -39,14 +39,6 @@
 #define QEMU_SHUTDOWN_FLAGS 0x1fu   /* acpi, agent, initctl, signal, paravirt: ACPI is used */
 #define QEMU_DESTROY_GRACEFUL 1u
 
-void qemu_dom_emit(const qemu_dom *dom, int event, int detail)
-{
-    const domain_def *def = qemu_dom_current(dom);
-
-    event_emit_lifecycle(dom->drv, def->name, def->uuid, dom->live ? dom->live->id : -1, event,
-                         detail);
-}
-
 /* Append a line to the domain's log (a warning the user should see
  * beside QEMU's own output). */
 static void qemu_log_append(const char *path, const char *text)
@@ -65,15 +57,15 @@ static void qemu_log_append(const char *path, const char *text)
 
 /* The live definition for a start, with the machine alias resolved; the
  * accelerator decided (see the top comment). */
-static domain_def *qemu_start_prepare(qemu_dom *dom, const domain_def *use, const qemu_caps *caps,
+static domain_def *qemu_start_prepare(dom_obj *dom, const domain_def *use, const qemu_caps *caps,
                                       const char *log_path, bool *kvm)
 {
     g_autoptr(domain_def) live = NULL;
     const qemu_machine *machine;
 
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     live = domain_def_copy(use ? use : dom->live ? dom->live : dom->def);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     if (!live)
         return NULL;
     machine = qemu_caps_machine(caps, live->os.machine);
@@ -91,11 +83,11 @@ static domain_def *qemu_start_prepare(qemu_dom *dom, const domain_def *use, cons
 
 /* Spawn QEMU for live, paused (-S), inheriting the interfaces'
  * descriptors of net.  NULL with QEMU's own error. */
-static qemu_proc *qemu_start_spawn(qemu_dom *dom, const domain_def *live, const qemu_caps *caps,
+static qemu_proc *qemu_start_spawn(dom_obj *dom, const domain_def *live, const qemu_caps *caps,
                                    bool kvm, const char *log_path, const char *incoming,
                                    const qemu_net_start *net)
 {
-    qemu_drv *drv = dom->drv;
+    qemu_drv *drv = qemu_dom_drv(dom);
     g_autofree char *mon = qemu_dom_path(drv, drv->run_dir, live->name, ".monitor");
     g_autofree char *pid = qemu_dom_path(drv, drv->run_dir, live->name, ".pid");
     g_auto(GStrv) argv = NULL;
@@ -168,36 +160,38 @@ static int qemu_start_ptys(qemu_proc *proc, domain_def *live)
 }
 
 /* Record the started domain: live, process, state, events. */
-static void qemu_start_record(qemu_dom *dom, domain_def *live, qemu_proc *proc, bool paused,
+static void qemu_start_record(dom_obj *dom, domain_def *live, qemu_proc *proc, bool paused,
                               bool restored)
 {
-    qemu_drv *drv = dom->drv;
+    qemu_dom *priv = qemu_dom_of(dom);
+    qemu_drv *drv = qemu_dom_drv(dom);
 
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     domain_def_free(dom->live);
     dom->live = live;
-    dom->proc = proc;
-    dom->pid = proc->pid;
+    priv->proc = proc;
+    priv->pid = proc->pid;
     dom->state = paused ? VIREO_DOMAIN_PAUSED : VIREO_DOMAIN_RUNNING;
     dom->reason = paused     ? VIREO_DOMAIN_PAUSED_USER
                   : restored ? VIREO_DOMAIN_RUNNING_RESTORED
                              : VIREO_DOMAIN_RUNNING_BOOTED;
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_STARTED,
-                  restored ? VIREO_DOMAIN_EVENT_STARTED_RESTORED
-                           : VIREO_DOMAIN_EVENT_STARTED_BOOTED);
+    dom_obj_emit(dom, VIREO_DOMAIN_EVENT_STARTED,
+                 restored ? VIREO_DOMAIN_EVENT_STARTED_RESTORED
+                          : VIREO_DOMAIN_EVENT_STARTED_BOOTED);
     if (paused)
-        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED,
-                      restored ? VIREO_DOMAIN_EVENT_SUSPENDED_RESTORED
-                               : VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
-    g_mutex_unlock(&drv->lock);
+        dom_obj_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED,
+                     restored ? VIREO_DOMAIN_EVENT_SUSPENDED_RESTORED
+                              : VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    g_mutex_unlock(&drv->doms.lock);
 }
 
 /* Start dom with use (NULL: its own definition); with incoming_fd >= 0
  * QEMU loads the migration stream read from it instead of booting. */
-static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd,
+static int qemu_dom_launch(dom_obj *dom, const domain_def *use, int incoming_fd,
                            unsigned int flags)
 {
-    qemu_drv *drv = dom->drv;
+    qemu_dom *priv = qemu_dom_of(dom);
+    qemu_drv *drv = qemu_dom_drv(dom);
     g_autoptr(qemu_caps) caps = NULL;
     g_autoptr(domain_def) live = NULL;
     g_autofree char *log_path = NULL;
@@ -207,10 +201,10 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     qemu_proc *proc;
     bool kvm = false;
 
-    g_mutex_lock(&drv->lock);
-    log_path = qemu_dom_path(drv, drv->log_dir, qemu_dom_current(dom)->name, ".log");
-    emulator = g_strdup((use ? use : qemu_dom_current(dom))->devices.emulator);
-    g_mutex_unlock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
+    log_path = qemu_dom_path(drv, drv->log_dir, dom_obj_current(dom)->name, ".log");
+    emulator = g_strdup((use ? use : dom_obj_current(dom))->devices.emulator);
+    g_mutex_unlock(&drv->doms.lock);
     caps = qemu_caps_get(emulator ? emulator : QEMU_EMULATOR_DEFAULT, drv->cache_dir);
     if (!caps || !(live = qemu_start_prepare(dom, use, caps, log_path, &kvm)) ||
         qemu_conf_check(drv->conf) < 0 ||
@@ -236,14 +230,14 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
         error_restore(g_steal_pointer(&saved));
         return -1;
     }
-    g_mutex_lock(&drv->lock);
-    live->id = ++drv->last_id;
+    g_mutex_lock(&drv->doms.lock);
+    live->id = dom_table_next_id(&drv->doms);
     dom->run++;
-    dom->exited = false;
-    dom->got_shutdown = false;
-    dom->panicked = false;
-    dom->destroying = false;
-    g_mutex_unlock(&drv->lock);
+    priv->exited = false;
+    priv->got_shutdown = false;
+    priv->panicked = false;
+    priv->destroying = false;
+    g_mutex_unlock(&drv->doms.lock);
     proc = qemu_start_spawn(dom, live, caps, kvm, log_path, incoming_fd >= 0 ? "defer" : NULL,
                             &net);
     /* QEMU read the keys before its monitor answered, and holds its
@@ -280,9 +274,9 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
         /* a guest no restarted daemon could find must not run */
         g_autoptr(vireo_error) saved = error_save();
 
-        g_mutex_lock(&drv->lock);
-        dom->destroying = true;
-        g_mutex_unlock(&drv->lock);
+        g_mutex_lock(&drv->doms.lock);
+        priv->destroying = true;
+        g_mutex_unlock(&drv->doms.lock);
         qemu_proc_kill(proc, 0);
         qemu_dom_stopped(dom, VIREO_DOMAIN_SHUTOFF_FAILED, VIREO_DOMAIN_EVENT_STOPPED_FAILED);
         error_restore(g_steal_pointer(&saved));
@@ -291,26 +285,27 @@ static int qemu_dom_launch(qemu_dom *dom, const domain_def *use, int incoming_fd
     return 0;
 }
 
-int qemu_dom_start(qemu_dom *dom, const domain_def *use, unsigned int flags)
+int qemu_dom_start(dom_obj *dom, const domain_def *use, unsigned int flags)
 {
     return qemu_dom_launch(dom, use, -1, flags);
 }
 
-int qemu_dom_start_incoming(qemu_dom *dom, const domain_def *def, int fd, unsigned int flags)
+int qemu_dom_start_incoming(dom_obj *dom, const domain_def *def, int fd, unsigned int flags)
 {
     return qemu_dom_launch(dom, def, fd, flags);
 }
 
-void qemu_dom_stopped(qemu_dom *dom, int reason, int detail)
+void qemu_dom_stopped(dom_obj *dom, int reason, int detail)
 {
-    qemu_drv *drv = dom->drv;
+    qemu_dom *priv = qemu_dom_of(dom);
+    qemu_drv *drv = qemu_dom_drv(dom);
     g_autofree char *name = NULL;
     qemu_proc *proc;
 
-    g_mutex_lock(&drv->lock);
-    proc = g_steal_pointer(&dom->proc);
-    name = g_strdup(qemu_dom_current(dom)->name);
-    g_mutex_unlock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
+    proc = g_steal_pointer(&priv->proc);
+    name = g_strdup(dom_obj_current(dom)->name);
+    g_mutex_unlock(&drv->doms.lock);
     /* without the lock: closing the monitor waits for its callbacks */
     if (proc)
         qemu_proc_free(proc);
@@ -320,40 +315,40 @@ void qemu_dom_stopped(qemu_dom *dom, int reason, int detail)
     qemu_cgroup_remove(dom, name);
     qemu_console_stop(dom);
     qemu_status_remove(drv, name);
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     dom->state = VIREO_DOMAIN_SHUTOFF;
     dom->reason = reason;
-    dom->pid = 0;
-    dom->destroying = false;
+    priv->pid = 0;
+    priv->destroying = false;
     /* the event names the domain as it ran, with id -1 as libvirt's does */
     if (dom->live)
         dom->live->id = -1;
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_STOPPED, detail);
+    dom_obj_emit(dom, VIREO_DOMAIN_EVENT_STOPPED, detail);
     if (!dom->def) {
-        qemu_drv_remove(drv, dom); /* transient: gone with its run */
+        dom_table_remove(&drv->doms, dom); /* transient: gone with its run */
     } else {
         g_clear_pointer(&dom->live, domain_def_free);
         dom->updated = false;
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
 }
 
 /* ---- entries ---- */
 
 int qemu_domain_create(vireo_domain *handle, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     bool active;
     int ret;
 
     if (!qemu_flags_ok(flags, QEMU_START_FLAGS, __func__) ||
         !(dom = qemu_dom_from_handle(handle)))
         return -1;
-    if (qemu_job_begin(dom, "start", dom->drv->job_timeout_ms) < 0)
+    if (dom_job_begin(dom, "start", qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return -1;
-    g_mutex_lock(&dom->drv->lock);
-    active = qemu_dom_active(dom);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
+    active = dom_obj_active(dom);
+    g_mutex_unlock(&dom->table->lock);
     if (active) {
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
                      "domain '%s' is already running", handle->name);
@@ -364,33 +359,33 @@ int qemu_domain_create(vireo_domain *handle, unsigned int flags)
         if (ret > 0)
             ret = qemu_dom_start(dom, NULL, flags & ~VIREO_DOMAIN_START_FORCE_BOOT);
     }
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return ret;
 }
 
 /* The domain create_xml runs: a new transient one (live set, not yet
  * started), or the defined one with the same name and UUID.  A new
  * reference, its job held; NULL with an error. */
-static qemu_dom *qemu_create_target(qemu_drv *drv, domain_def *def, bool *added)
+static dom_obj *qemu_create_target(qemu_drv *drv, domain_def *def, bool *added)
 {
-    qemu_dom *dom = NULL;
+    dom_obj *dom = NULL;
 
     *added = false;
-    g_mutex_lock(&drv->lock);
-    if (qemu_drv_check_clash(drv, def, &dom) == 0) {
+    g_mutex_lock(&drv->doms.lock);
+    if (dom_table_check_clash(&drv->doms, def, &dom) == 0) {
         if (!dom) {
-            dom = qemu_dom_new(drv);
+            dom = dom_obj_new(&drv->doms);
             dom->live = def;
             /* it holds the job from the start, so nobody acts on it half-made */
             dom->job = "start";
-            qemu_drv_add(drv, dom);
+            dom_table_add(&drv->doms, dom);
             *added = true;
         }
-        qemu_dom_ref(dom);
+        dom_obj_ref(dom);
     }
-    g_mutex_unlock(&drv->lock);
-    if (dom && !*added && qemu_job_begin(dom, "start", drv->job_timeout_ms) < 0)
-        g_clear_pointer(&dom, qemu_dom_unref);
+    g_mutex_unlock(&drv->doms.lock);
+    if (dom && !*added && dom_job_begin(dom, "start", drv->job_timeout_ms) < 0)
+        g_clear_pointer(&dom, dom_obj_unref);
     return dom;
 }
 
@@ -399,7 +394,7 @@ static qemu_dom *qemu_create_target(qemu_drv *drv, domain_def *def, bool *added)
 vireo_domain *qemu_domain_create_xml(vireo_conn *conn, const char *xml, unsigned int flags)
 {
     qemu_drv *drv = qemu_conn_drv(conn);
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     g_autoptr(domain_def) def = NULL;
     vireo_domain *handle = NULL;
     bool added, active;
@@ -414,22 +409,22 @@ vireo_domain *qemu_domain_create_xml(vireo_conn *conn, const char *xml, unsigned
         def = NULL; /* the new domain's now */
         r = qemu_dom_start(dom, NULL, flags);
     } else {
-        g_mutex_lock(&drv->lock);
-        active = qemu_dom_active(dom);
-        g_mutex_unlock(&drv->lock);
+        g_mutex_lock(&drv->doms.lock);
+        active = dom_obj_active(dom);
+        g_mutex_unlock(&drv->doms.lock);
         if (active)
             error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
                          "domain '%s' is already running", def->name);
         else
             r = qemu_dom_start(dom, def, flags);
     }
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     if (r == 0)
-        handle = qemu_dom_handle(conn, dom);
+        handle = dom_obj_handle(conn, dom);
     else if (added)
-        qemu_drv_remove(drv, dom);
-    g_mutex_unlock(&drv->lock);
-    qemu_job_end(dom);
+        dom_table_remove(&drv->doms, dom);
+    g_mutex_unlock(&drv->doms.lock);
+    dom_job_end(dom);
     return handle;
 }
 
@@ -437,36 +432,37 @@ vireo_domain *qemu_domain_create_xml(vireo_conn *conn, const char *xml, unsigned
  * (SIGSTOP) would hold it for a monitor timeout: destroy then kills the
  * process first, which ends that job's monitor call at once (libvirt
  * also kills before it takes the job).  *forced tells that it did. */
-static int qemu_destroy_begin(qemu_dom *dom, bool *forced)
+static int qemu_destroy_begin(dom_obj *dom, bool *forced)
 {
-    qemu_drv *drv = dom->drv;
+    qemu_dom *priv = qemu_dom_of(dom);
+    qemu_drv *drv = qemu_dom_drv(dom);
     g_autofree char *holder = NULL;
     pid_t pid = 0;
 
     *forced = false;
-    if (qemu_job_begin(dom, "destroy", drv->job_timeout_ms) == 0)
+    if (dom_job_begin(dom, "destroy", drv->job_timeout_ms) == 0)
         return 0;
     if (error_last() && error_last()->code != VIREO_ERR_OPERATION_TIMEOUT)
         return -1;
-    g_mutex_lock(&drv->lock);
-    if (!dom->exited && dom->pid > 0)
-        pid = dom->pid;
-    dom->destroying = true;
+    g_mutex_lock(&drv->doms.lock);
+    if (!priv->exited && priv->pid > 0)
+        pid = priv->pid;
+    priv->destroying = true;
     holder = g_strdup(dom->job);
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     if (pid > 0) {
         log_warn("%s: the job %s does not end: killing QEMU (pid %d)",
-                 qemu_dom_current(dom)->name, holder ? holder : "?", (int)pid);
+                 dom_obj_current(dom)->name, holder ? holder : "?", (int)pid);
         kill(pid, SIGKILL);
     }
     *forced = true;
     error_reset();
-    return qemu_job_begin(dom, "destroy", -1);
+    return dom_job_begin(dom, "destroy", -1);
 }
 
 int qemu_domain_destroy(vireo_domain *handle, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     qemu_proc *proc = NULL;
     bool forced;
     int ret = -1;
@@ -476,55 +472,55 @@ int qemu_domain_destroy(vireo_domain *handle, unsigned int flags)
         return -1;
     if (qemu_destroy_begin(dom, &forced) < 0)
         return -1;
-    g_mutex_lock(&dom->drv->lock);
-    if (dom->proc && qemu_dom_active(dom)) {
-        dom->destroying = true;
-        proc = dom->proc;
+    g_mutex_lock(&dom->table->lock);
+    if (qemu_dom_of(dom)->proc && dom_obj_active(dom)) {
+        qemu_dom_of(dom)->destroying = true;
+        proc = qemu_dom_of(dom)->proc;
     } else if (forced) {
         ret = 0; /* the exit clean-up was first, with reason destroyed */
     } else {
-        qemu_state_error(dom, "running");
+        dom_obj_state_error(dom, "running");
     }
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     if (proc && qemu_proc_kill(proc, QEMU_KILL_GRACE_MS) == 0) {
         qemu_dom_stopped(dom, VIREO_DOMAIN_SHUTOFF_DESTROYED,
                          VIREO_DOMAIN_EVENT_STOPPED_DESTROYED);
         ret = 0;
     }
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return ret;
 }
 
 /* Run one monitor command for a changing call on a running domain: begin
  * the job, check the state is one of want (bit per state), call, end. */
 static int qemu_monitor_job(vireo_domain *handle, const char *job, const char *cmd,
-                            unsigned int want, const char *want_text, qemu_dom **out)
+                            unsigned int want, const char *want_text, dom_obj **out)
 {
-    g_autoptr(qemu_dom) dom = qemu_dom_from_handle(handle);
+    g_autoptr(dom_obj) dom = qemu_dom_from_handle(handle);
     json_t *reply = NULL;
     bool ok;
 
-    if (!dom || qemu_job_begin(dom, job, dom->drv->job_timeout_ms) < 0)
+    if (!dom || dom_job_begin(dom, job, qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return -1;
-    g_mutex_lock(&dom->drv->lock);
-    ok = dom->proc && (want & (1u << dom->state));
+    g_mutex_lock(&dom->table->lock);
+    ok = qemu_dom_of(dom)->proc && (want & (1u << dom->state));
     if (!ok)
-        qemu_state_error(dom, want_text);
-    g_mutex_unlock(&dom->drv->lock);
+        dom_obj_state_error(dom, want_text);
+    g_mutex_unlock(&dom->table->lock);
     if (ok)
-        reply = qmp_call(dom->proc->mon, cmd, NULL, QEMU_MONITOR_TIMEOUT_MS);
+        reply = qmp_call(qemu_dom_of(dom)->proc->mon, cmd, NULL, QEMU_MONITOR_TIMEOUT_MS);
     if (!reply) {
-        qemu_job_end(dom);
+        dom_job_end(dom);
         return -1;
     }
     json_decref(reply);
-    *out = qemu_dom_ref(dom);
+    *out = dom_obj_ref(dom);
     return 0;
 }
 
 int qemu_domain_shutdown(vireo_domain *handle, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
 
     if (!qemu_flags_ok(flags, QEMU_SHUTDOWN_FLAGS, __func__))
         return -1;
@@ -532,13 +528,13 @@ int qemu_domain_shutdown(vireo_domain *handle, unsigned int flags)
     if (qemu_monitor_job(handle, "shutdown", "system_powerdown",
                              1u << VIREO_DOMAIN_RUNNING, "running", &dom) < 0)
         return -1;
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return 0;
 }
 
 int qemu_domain_reboot(vireo_domain *handle, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
 
     if (!qemu_flags_ok(flags, QEMU_SHUTDOWN_FLAGS, __func__))
         return -1;
@@ -546,29 +542,29 @@ int qemu_domain_reboot(vireo_domain *handle, unsigned int flags)
     if (qemu_monitor_job(handle, "reboot", "system_reset", 1u << VIREO_DOMAIN_RUNNING,
                              "running", &dom) < 0)
         return -1;
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return 0;
 }
 
 /* After stop/cont answered: record the state unless QEMU's STOP/RESUME
  * event already did (then its event is out too). */
-static void qemu_run_state_record(qemu_dom *dom, int from, int to, int reason, int event,
+static void qemu_run_state_record(dom_obj *dom, int from, int to, int reason, int event,
                                   int detail)
 {
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     if (dom->state == from) {
         dom->state = to;
         dom->reason = reason;
-        qemu_dom_emit(dom, event, detail);
+        dom_obj_emit(dom, event, detail);
     }
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     qemu_status_save(dom);
-    qemu_job_end(dom);
+    dom_job_end(dom);
 }
 
 int qemu_domain_suspend(vireo_domain *handle)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
 
     /* as libvirt: suspending a paused domain succeeds and changes nothing */
     if (qemu_monitor_job(handle, "suspend", "stop",
@@ -583,7 +579,7 @@ int qemu_domain_suspend(vireo_domain *handle)
 
 int qemu_domain_resume(vireo_domain *handle)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
 
     if (qemu_monitor_job(handle, "resume", "cont", 1u << VIREO_DOMAIN_PAUSED, "paused", &dom) < 0)
         return -1;
@@ -595,7 +591,7 @@ int qemu_domain_resume(vireo_domain *handle)
 
 int qemu_domain_reset(vireo_domain *handle, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
 
     if (!qemu_flags_ok(flags, 0, __func__))
         return -1;
@@ -604,6 +600,6 @@ int qemu_domain_reset(vireo_domain *handle, unsigned int flags)
                          (1u << VIREO_DOMAIN_RUNNING) | (1u << VIREO_DOMAIN_PAUSED), "running",
                          &dom) < 0)
         return -1;
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return 0;
 }

@@ -127,10 +127,10 @@ static int net_macvtap_plug(device_interface *n, const char *dev, const char *mo
 }
 
 /* Acquire n's port and plug it where the port says. */
-static int net_network_plug(qemu_dom *dom, const domain_def *live, device_interface *n, int *fd,
+static int net_network_plug(dom_obj *dom, const domain_def *live, device_interface *n, int *fd,
                             const vireo_bandwidth **bw)
 {
-    network_port *port = network_port_acquire(dom->drv->node, n->source_network,
+    network_port *port = network_port_acquire(qemu_dom_drv(dom)->node, n->source_network,
                                               n->source_portgroup, n->mac, live->name,
                                               live->uuid);
     int rc;
@@ -144,13 +144,13 @@ static int net_network_plug(qemu_dom *dom, const domain_def *live, device_interf
     if (rc < 0) {
         g_autoptr(vireo_error) saved = error_save();
 
-        network_port_release(dom->drv->node, port);
+        network_port_release(qemu_dom_drv(dom)->node, port);
         error_restore(g_steal_pointer(&saved));
         return -1;
     }
     if (!*bw)
         *bw = port->bandwidth;
-    domain_ports_keep(&dom->net_ports, n, port);
+    domain_ports_keep(&qemu_dom_of(dom)->net_ports, n, port);
     return 0;
 }
 
@@ -160,19 +160,19 @@ bool qemu_net_is_macvtap(const device_interface *n)
 }
 
 /* Bandwidth and filter on the plugged n. */
-static int net_plug_extras(qemu_dom *dom, device_interface *n, const vireo_bandwidth *bw)
+static int net_plug_extras(dom_obj *dom, device_interface *n, const vireo_bandwidth *bw)
 {
     if (bw && network_tc_set(n->target_dev, bw, qemu_net_is_macvtap(n)) < 0)
         return -1;
     if (n->filterref &&
-        nwfilter_instantiate(dom->drv->node, n->target_dev, n->mac,
+        nwfilter_instantiate(qemu_dom_drv(dom)->node, n->target_dev, n->mac,
                              strcmp(n->type, "network") == 0 ? n->source_network : NULL,
                              n->filterref, n->filter_params) < 0)
         return -1;
     return 0;
 }
 
-int qemu_net_plug(qemu_dom *dom, const domain_def *live, device_interface *n, int *tapfd,
+int qemu_net_plug(dom_obj *dom, const domain_def *live, device_interface *n, int *tapfd,
                   int *vhostfd)
 {
     const vireo_bandwidth *bw = n->bandwidth;
@@ -210,9 +210,9 @@ int qemu_net_plug(qemu_dom *dom, const domain_def *live, device_interface *n, in
     return -1;
 }
 
-void qemu_net_unplug(qemu_dom *dom, const device_interface *n)
+void qemu_net_unplug(dom_obj *dom, const device_interface *n)
 {
-    node_state *node = dom->drv->node;
+    node_state *node = qemu_dom_drv(dom)->node;
     const char *dev = n->target_dev;
 
     if (strcmp(n->type, "user") == 0)
@@ -226,7 +226,7 @@ void qemu_net_unplug(qemu_dom *dom, const device_interface *n)
             log_warn("%s: cannot delete '%s': %s", dom->live ? dom->live->name : "?", dev,
                      error_last() ? error_last()->message : "?");
     }
-    domain_ports_release(&dom->net_ports, node, dom->live, n);
+    domain_ports_release(&qemu_dom_of(dom)->net_ports, node, dom->live, n);
     error_reset();
 }
 
@@ -247,7 +247,7 @@ static int net_start_pass(qemu_net_start *s, int fd)
     return 3 + (int)s->fds->len - 1;
 }
 
-int qemu_net_prepare(qemu_dom *dom, domain_def *live, qemu_net_start *s)
+int qemu_net_prepare(dom_obj *dom, domain_def *live, qemu_net_start *s)
 {
     GPtrArray *nets = live->devices.interfaces;
 
@@ -271,14 +271,14 @@ int qemu_net_prepare(qemu_dom *dom, domain_def *live, qemu_net_start *s)
     return 0;
 }
 
-void qemu_net_release_all(qemu_dom *dom, const domain_def *live)
+void qemu_net_release_all(dom_obj *dom, const domain_def *live)
 {
     if (live) {
         for (guint i = 0; i < live->devices.interfaces->len; i++)
             qemu_net_unplug(dom, live->devices.interfaces->pdata[i]);
     }
     /* whatever no interface names any more */
-    g_clear_pointer(&dom->net_ports, g_hash_table_unref);
+    g_clear_pointer(&qemu_dom_of(dom)->net_ports, g_hash_table_unref);
 }
 
 int qemu_net_set_links(qemu_proc *proc, const domain_def *live)
@@ -300,7 +300,7 @@ int qemu_net_set_links(qemu_proc *proc, const domain_def *live)
     return 0;
 }
 
-void qemu_net_readopt(qemu_dom *dom, const domain_def *live)
+void qemu_net_readopt(dom_obj *dom, const domain_def *live)
 {
     for (guint i = 0; i < live->devices.interfaces->len; i++) {
         const device_interface *n = live->devices.interfaces->pdata[i];
@@ -310,13 +310,13 @@ void qemu_net_readopt(qemu_dom *dom, const domain_def *live)
          * tells this daemon's filter state which interface uses what (a
          * filter redefined later, an IP still to learn) */
         if (n->filterref && n->target_dev &&
-            nwfilter_instantiate(dom->drv->node, n->target_dev, n->mac,
+            nwfilter_instantiate(qemu_dom_drv(dom)->node, n->target_dev, n->mac,
                                  on_network ? n->source_network : NULL, n->filterref,
                                  n->filter_params) < 0) {
             log_warn("%s: cannot filter '%s' again with '%s': %s", live->name, n->target_dev,
                      n->filterref, error_last() ? error_last()->message : "?");
             error_reset();
         }
-        domain_ports_readopt(&dom->net_ports, dom->drv->node, live, n);
+        domain_ports_readopt(&qemu_dom_of(dom)->net_ports, qemu_dom_drv(dom)->node, live, n);
     }
 }

@@ -7,6 +7,11 @@
  * running guests and never kills them: QEMU runs in its own session and
  * a later open re-attaches through the status files.
  *
+ * Domains, jobs, definition files and the reading calls are
+ * drivers/domain_obj.h's (drv->doms; its lock is "drv->lock" below, its
+ * files_lock "drv->files_lock"); this header adds what a QEMU guest
+ * needs beside them (qemu_dom, dom->priv).
+ *
  * Threads and locks:
  *  - drv->lock guards the domain tables and every qemu_dom field marked
  *    "lock".  Nobody holds it across a monitor call, a process spawn or
@@ -39,9 +44,11 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "conf/domain_def.h"
+#include "drivers/domain_obj.h"
 #include "drivers/driver.h"
 #include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qemu_process.h"
@@ -75,26 +82,15 @@ typedef struct qemu_conf {
                                  * NULL when user and group resolved */
 } qemu_conf;
 
-/* One domain.  Reference-counted (atomic): the tables hold one, and so
- * does every call or task using it. */
+/* A guest's state beside dom_obj (dom->priv, qemu_dom_of).  Marked as
+ * dom_obj's fields are: "lock" under drv->lock, "job" by the job
+ * holder. */
 typedef struct qemu_dom {
-    gint refs;
-    qemu_drv *drv;          /* borrowed: drv outlives its domains */
-    domain_def *def;        /* lock: persistent definition; NULL when transient */
-    domain_def *live;       /* lock: running definition (with id); NULL when inactive */
-    int state;              /* lock: VIREO_DOMAIN_* */
-    int reason;             /* lock: the state's reason */
-    bool autostart;         /* lock */
-    bool updated;           /* lock: def redefined while running */
-    bool removed;           /* lock: no longer in the tables */
     bool got_shutdown;      /* lock: QEMU sent SHUTDOWN in this run */
     bool panicked;          /* lock: QEMU sent GUEST_PANICKED in this run */
     bool destroying;        /* lock: destroy under way (its events are its own) */
     bool exited;            /* lock: the process of this run has exited */
     pid_t pid;              /* lock: QEMU's pid while active, else 0 */
-    guint run;              /* lock: run counter, bumped at every start */
-    const char *job;        /* lock: name of the job holding the domain, or NULL */
-    GCond job_cond;         /* with drv->lock: signalled when the job ends */
     qemu_proc *proc;        /* job: the running QEMU (owned), NULL when inactive */
     struct console_pump *console; /* lock: the console session (qemu_console.c,
                                    * drivers/console_pump.h; one reference), NULL none */
@@ -111,19 +107,26 @@ struct qemu_drv {
     bool embed;
     qemu_conf *conf;        /* owned, set once at creation (qemu_conf.c) */
     int job_timeout_ms;     /* set once at creation */
-    char *config_dir, *autostart_dir, *run_dir, *log_dir, *cache_dir, *save_dir;
+    dom_table doms;         /* the domains (domain_obj.h); its lock is "drv->lock" */
+    char *run_dir, *log_dir, *cache_dir, *save_dir;
     struct node_state *node; /* the root's storage and secrets (one reference) */
     GMainContext *ctx;      /* the I/O thread's (owned) */
     GMainLoop *loop;
     GThread *io_thread;
     GThreadPool *tasks;     /* exit clean-ups and autostart; qemu_task * */
-    GMutex lock;            /* see the top comment */
-    GMutex files_lock;      /* see the top comment */
-    GHashTable *by_name;    /* lock: name -> qemu_dom * (one reference each) */
-    GHashTable *by_uuid;    /* lock: uuid string -> qemu_dom * (borrowed) */
-    int last_id;            /* lock */
     bool closing;           /* lock: being freed; exits are left for the next open */
 };
+
+static inline qemu_dom *qemu_dom_of(const dom_obj *dom)
+{
+    return dom->priv;
+}
+
+/* the instance a domain belongs to */
+static inline qemu_drv *qemu_dom_drv(const dom_obj *dom)
+{
+    return (qemu_drv *)(void *)((char *)dom->table - offsetof(qemu_drv, doms));
+}
 
 /* ---- qemu_conf.c ---- */
 /* Read path (missing: defaults) for a root: system_root is qemu:///system
@@ -163,16 +166,16 @@ int qemu_dac_prepare_dirs(qemu_drv *drv);
 /* Before the spawn: create dom->cgroup for live with its limits and
  * devices (nothing when this daemon makes no cgroups).  -1 with the
  * error, nothing left. */
-int qemu_cgroup_setup(qemu_dom *dom, const domain_def *live);
+int qemu_cgroup_setup(dom_obj *dom, const domain_def *live);
 /* The cgroup.procs files QEMU joins (g_strfreev), NULL when none. */
-char **qemu_cgroup_procs(const qemu_dom *dom);
+char **qemu_cgroup_procs(const dom_obj *dom);
 /* The process is gone: remove dom->cgroup, or the one an earlier daemon
  * made for name.  Never fails (logged). */
-void qemu_cgroup_remove(qemu_dom *dom, const char *name);
+void qemu_cgroup_remove(dom_obj *dom, const char *name);
 /* After a daemon restart: take back the cgroup of the QEMU at pid. */
-void qemu_cgroup_readopt(qemu_dom *dom, const domain_def *live, pid_t pid);
+void qemu_cgroup_readopt(dom_obj *dom, const domain_def *live, pid_t pid);
 /* A disk being hot-plugged: a block device is allowed in the device list. */
-int qemu_cgroup_allow_disk(qemu_dom *dom, const device_disk *d);
+int qemu_cgroup_allow_disk(dom_obj *dom, const device_disk *d);
 
 /* ---- qemu_driver.c ---- */
 qemu_drv *qemu_conn_drv(vireo_conn *conn);
@@ -221,24 +224,24 @@ typedef struct qemu_net_start {
 /* Plug every interface of live (recording tap names, port ids and
  * bridges in it) before QEMU starts.  -1 with the error and nothing
  * left plugged. */
-int qemu_net_prepare(qemu_dom *dom, domain_def *live, qemu_net_start *s);
+int qemu_net_prepare(dom_obj *dom, domain_def *live, qemu_net_start *s);
 /* Close the descriptors (QEMU has its copies, or never will) and free. */
 void qemu_net_start_clear(qemu_net_start *s);
 /* One interface n of the domain running live: *tapfd and *vhostfd (-1
  * none; the caller's to close).  -1 with the error, nothing left. */
-int qemu_net_plug(qemu_dom *dom, const domain_def *live, device_interface *n, int *tapfd,
+int qemu_net_plug(dom_obj *dom, const domain_def *live, device_interface *n, int *tapfd,
                   int *vhostfd);
 /* Undo qemu_net_plug of n (filter, tc, macvtap, port); never fails. */
-void qemu_net_unplug(qemu_dom *dom, const device_interface *n);
+void qemu_net_unplug(dom_obj *dom, const device_interface *n);
 /* n's host side is a macvtap (it sees the guest's side of the traffic:
  * network_tc_set's swapped) rather than a tap */
 bool qemu_net_is_macvtap(const device_interface *n);
 /* Every interface of live (NULL: only forget the ports) at the end of a run. */
-void qemu_net_release_all(qemu_dom *dom, const domain_def *live);
+void qemu_net_release_all(dom_obj *dom, const domain_def *live);
 /* <link state='down'/> of live's interfaces, told to the started QEMU. */
 int qemu_net_set_links(qemu_proc *proc, const domain_def *live);
 /* After a vireod restart: take back the ports of live's interfaces. */
-void qemu_net_readopt(qemu_dom *dom, const domain_def *live);
+void qemu_net_readopt(dom_obj *dom, const domain_def *live);
 /* qemu_save.c: state to files */
 int qemu_domain_save(vireo_domain *dom, const char *to, const char *dxml, unsigned int flags);
 int qemu_domain_restore(vireo_conn *conn, const char *from, const char *dxml, unsigned int flags);
@@ -255,7 +258,7 @@ int qemu_domain_get_vcpus_flags(vireo_domain *dom, unsigned int flags);
 int qemu_domain_set_memory(vireo_domain *dom, unsigned long memory, unsigned int flags);
 /* QEMU said DEVICE_DELETED (I/O thread, drv->lock held): finishes a
  * pending detach (qemu_hotplug.c). */
-void qemu_hotplug_device_deleted(qemu_dom *dom, json_t *data);
+void qemu_hotplug_device_deleted(dom_obj *dom, json_t *data);
 /* qemu_stats.c: statistics (never waiting on another domain's monitor) */
 int qemu_domain_memory_stats(vireo_domain *dom, vireo_domain_memory_stat *stats,
                              unsigned int nr_stats, unsigned int flags);
@@ -274,73 +277,44 @@ int qemu_domain_open_console(vireo_domain *dom, const char *dev_name, vireo_stre
                              unsigned int flags);
 /* dom stopped (without drv->lock): end its console session, if any,
  * with the end of data. */
-void qemu_console_stop(qemu_dom *dom);
+void qemu_console_stop(dom_obj *dom);
 
-/* ---- qemu_domain.c: objects, tables, definitions, config files ---- */
-qemu_dom *qemu_dom_new(qemu_drv *drv);
-qemu_dom *qemu_dom_ref(qemu_dom *dom);
-void qemu_dom_unref(qemu_dom *dom);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemu_dom, qemu_dom_unref)
-/* with drv->lock: */
-qemu_dom *qemu_drv_find_name(qemu_drv *drv, const char *name);
-qemu_dom *qemu_drv_find_uuid(qemu_drv *drv, const unsigned char *uuid);
-qemu_dom *qemu_drv_find_id(qemu_drv *drv, int id);
-void qemu_drv_add(qemu_drv *drv, qemu_dom *dom);     /* takes the caller's reference */
-void qemu_drv_remove(qemu_drv *drv, qemu_dom *dom);  /* drops the table's reference */
-int qemu_drv_check_clash(qemu_drv *drv, const domain_def *def, qemu_dom **found);
-const domain_def *qemu_dom_current(const qemu_dom *dom);
-bool qemu_dom_active(const qemu_dom *dom);
-vireo_domain *qemu_dom_handle(vireo_conn *conn, const qemu_dom *dom);
+/* ---- qemu_domain.c: definitions (domains are domain_obj.h's) ---- */
 /* without drv->lock: the domain a handle names, a new reference; NULL
  * with VIREO_ERR_NO_DOMAIN */
-qemu_dom *qemu_dom_from_handle(vireo_domain *handle);
+dom_obj *qemu_dom_from_handle(vireo_domain *handle);
 /* Parse a client's XML with the QEMU defaults and checks (post-parse). */
 domain_def *qemu_def_parse(qemu_drv *drv, const char *xml);
-/* Config files: write (atomic), remove, load every one at driver start. */
-int qemu_config_save(qemu_drv *drv, const domain_def *def);
-int qemu_config_remove(qemu_drv *drv, const char *name);
-int qemu_autostart_link(qemu_drv *drv, const char *name, bool on);
-void qemu_config_load_all(qemu_drv *drv);
+/* Fill drv->doms's driver part (from, parse, hooks) before dom_table_init. */
+void qemu_dom_table_setup(qemu_drv *drv);
 bool qemu_flags_ok(unsigned int flags, unsigned int allowed, const char *func);
-/* Report that dom is not in the state a call needs. */
-void qemu_state_error(const qemu_dom *dom, const char *what);
-
-/* ---- qemu_job.c ---- */
-/* Take dom's job for a call named job (a static string); wait at most
- * drv->job_timeout_ms (timeout_ms < 0: no limit).  -1 with
- * VIREO_ERR_OPERATION_TIMEOUT naming the holder, or VIREO_ERR_NO_DOMAIN
- * when the domain went away while waiting.  Without drv->lock. */
-int qemu_job_begin(qemu_dom *dom, const char *job, int timeout_ms);
-void qemu_job_end(qemu_dom *dom);
 
 /* ---- qemu_lifecycle.c ---- */
 /* Start dom (job held) running use (NULL: dom's own definition): spawn
  * QEMU paused, cont unless paused, status file, events.  -1 with an
  * error, nothing left behind. */
-int qemu_dom_start(qemu_dom *dom, const domain_def *use, unsigned int flags);
+int qemu_dom_start(dom_obj *dom, const domain_def *use, unsigned int flags);
 /* Like qemu_dom_start, but QEMU loads its state from the migration
  * stream read from fd (restore): -incoming defer, then qemu_save_incoming;
  * def is the definition to run (NULL: dom's own).  State running with
  * reason restored (or paused with VIREO_DOMAIN_START_PAUSED), event
  * STARTED_RESTORED.  fd stays the caller's. */
-int qemu_dom_start_incoming(qemu_dom *dom, const domain_def *def, int fd, unsigned int flags);
+int qemu_dom_start_incoming(dom_obj *dom, const domain_def *def, int fd, unsigned int flags);
 /* dom's process is gone (job held): free it, remove the status file,
  * shut off with reason, STOPPED event with detail; a transient domain
  * leaves the tables. */
-void qemu_dom_stopped(qemu_dom *dom, int reason, int detail);
-/* Emit a lifecycle event of dom (with drv->lock). */
-void qemu_dom_emit(const qemu_dom *dom, int event, int detail);
+void qemu_dom_stopped(dom_obj *dom, int reason, int detail);
 
 /* ---- qemu_save.c: state to files (also qemu_save.h) ---- */
 /* save_dir/NAME.save (caller frees). */
 char *qemu_managed_save_path(qemu_drv *drv, const char *name);
 /* Whether dom has a managed save image (with or without drv->lock). */
-bool qemu_managed_save_exists(const qemu_dom *dom);
+bool qemu_managed_save_exists(const dom_obj *dom);
 /* Start (job held, dom inactive) from its managed save image, removing
  * the image once the guest runs; with VIREO_DOMAIN_START_FORCE_BOOT the image
  * is discarded.  1 when there is no image to start from (boot it), 0
  * when restored, -1 with an error. */
-int qemu_managed_save_start(qemu_dom *dom, unsigned int flags);
+int qemu_managed_save_start(dom_obj *dom, unsigned int flags);
 /* Feed QEMU started with -incoming defer the migration stream from fd
  * (getfd + migrate-incoming) and wait until it is loaded.  -1 with an
  * error naming the domain. */
@@ -360,23 +334,23 @@ typedef enum {
 } qemu_task_kind;
 typedef struct qemu_task {
     qemu_task_kind kind;
-    qemu_dom *dom;          /* a reference */
+    dom_obj *dom;          /* a reference */
     guint run;              /* the run it is about */
     char *monitor;          /* ATTACH: the monitor socket (owned) */
 } qemu_task;
 /* Queue a task about dom's current run (with drv->lock); monitor: for
  * ATTACH, else NULL. */
-void qemu_task_push(qemu_dom *dom, qemu_task_kind kind, const char *monitor);
+void qemu_task_push(dom_obj *dom, qemu_task_kind kind, const char *monitor);
 /* Queue a task about no domain (CAPS, SWEEP). */
 void qemu_task_push_drv(qemu_drv *drv, qemu_task_kind kind);
 /* on_crash=coredump-*: dump the guest's memory to the dump folder (job held). */
-void qemu_crash_dump(qemu_dom *dom);
+void qemu_crash_dump(dom_obj *dom);
 void qemu_task_run(gpointer data, gpointer user_data);
 
 /* ---- qemu_status.c ---- */
 char *qemu_dom_path(qemu_drv *drv, const char *dir, const char *name, const char *suffix);
 /* Write dom's status file (job held, drv->lock not held). */
-int qemu_status_save(qemu_dom *dom);
+int qemu_status_save(dom_obj *dom);
 void qemu_status_remove(qemu_drv *drv, const char *name);
 /* What one status file says. */
 typedef struct qemu_status {
@@ -396,7 +370,7 @@ void qemu_status_load_all(qemu_drv *drv);
  * (not yet QEMU) when the first sweep looked. */
 void qemu_status_sweep_late(qemu_drv *drv);
 /* The ATTACH task (job held from qemu_status_load_all). */
-void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor);
+void qemu_status_attach(dom_obj *dom, guint run, const char *monitor);
 /* At driver end: let go of every running QEMU without stopping it. */
 void qemu_status_detach_all(qemu_drv *drv);
 /* Queue the start of every autostart domain that is not running. */

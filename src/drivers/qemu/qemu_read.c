@@ -1,10 +1,11 @@
 /*
- * qemu_read.c: the QEMU driver's calls that only read: lookups, lists,
- * info, state, XML, autostart and the yes/no questions.
+ * qemu_read.c: the QEMU driver's calls that only read.  Lookups, lists,
+ * state, XML, autostart and the yes/no questions are domain_obj.h's
+ * over drv->doms; QEMU adds info (CPU time from /proc/PID/stat, not from
+ * query-cpus-fast), the managed save question and the messages.
  *
  * They answer from the domain's last known state under drv->lock only:
- * never a job, never a monitor, so a hung QEMU slows none of them.  CPU
- * time comes from /proc/PID/stat, not from query-cpus-fast.
+ * never a job, never a monitor, so a hung QEMU slows none of them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,109 +14,81 @@
 #include "drivers/driver_common.h"
 #include "drivers/qemu/qemu_priv.h"
 #include "util/error.h"
-#include "util/uuid.h"
+
+static dom_table *qemu_table(vireo_conn *conn)
+{
+    return &qemu_conn_drv(conn)->doms;
+}
 
 vireo_domain *qemu_domain_lookup_by_name(vireo_conn *conn, const char *name)
 {
-    qemu_drv *drv = qemu_conn_drv(conn);
-    vireo_domain *handle = NULL;
-    qemu_dom *dom;
-
-    g_mutex_lock(&drv->lock);
-    dom = qemu_drv_find_name(drv, name);
-    if (dom)
-        handle = qemu_dom_handle(conn, dom);
-    g_mutex_unlock(&drv->lock);
-    if (!dom)
-        error_report(VIREO_FROM_QEMU, VIREO_ERR_NO_DOMAIN, "no domain with matching name '%s'",
-                     name);
-    return handle;
+    return dom_lookup_by_name(qemu_table(conn), conn, name);
 }
 
 vireo_domain *qemu_domain_lookup_by_uuid(vireo_conn *conn, const unsigned char *uuid)
 {
-    qemu_drv *drv = qemu_conn_drv(conn);
-    vireo_domain *handle = NULL;
-    char text[VIREO_UUID_STRING_BUFLEN];
-    qemu_dom *dom;
-
-    g_mutex_lock(&drv->lock);
-    dom = qemu_drv_find_uuid(drv, uuid);
-    if (dom)
-        handle = qemu_dom_handle(conn, dom);
-    g_mutex_unlock(&drv->lock);
-    if (!dom) {
-        uuid_format(uuid, text);
-        error_report(VIREO_FROM_QEMU, VIREO_ERR_NO_DOMAIN, "no domain with matching uuid '%s'",
-                     text);
-    }
-    return handle;
+    return dom_lookup_by_uuid(qemu_table(conn), conn, uuid);
 }
 
 vireo_domain *qemu_domain_lookup_by_id(vireo_conn *conn, int id)
 {
-    qemu_drv *drv = qemu_conn_drv(conn);
-    vireo_domain *handle = NULL;
-    qemu_dom *dom;
-
-    g_mutex_lock(&drv->lock);
-    dom = qemu_drv_find_id(drv, id);
-    if (dom)
-        handle = qemu_dom_handle(conn, dom);
-    g_mutex_unlock(&drv->lock);
-    if (!dom)
-        error_report(VIREO_FROM_QEMU, VIREO_ERR_NO_DOMAIN, "no domain with matching id %d", id);
-    return handle;
-}
-
-static bool qemu_list_match(const qemu_dom *dom, unsigned int flags)
-{
-    const unsigned int saves = VIREO_LIST_DOMAINS_MANAGEDSAVE | VIREO_LIST_DOMAINS_NO_MANAGEDSAVE;
-    /* no snapshot or checkpoint is kept yet; the managed save is a stat()
-     * per domain under drv->lock, on the main loop: only when the filter
-     * asks (numOfDomains with 1,000 defined cost 1,000 stats) */
-    domain_list_facts f = {
-        .state = dom->state,
-        .active = qemu_dom_active(dom),
-        .persistent = dom->def != NULL,
-        .autostart = dom->autostart,
-        .managed_save = (flags & saves) && qemu_managed_save_exists(dom),
-    };
-
-    return domain_list_match(&f, flags);
-}
-
-static gint qemu_list_cmp(gconstpointer a, gconstpointer b)
-{
-    const qemu_dom *da = *(qemu_dom *const *)a;
-    const qemu_dom *db = *(qemu_dom *const *)b;
-
-    return strcmp(qemu_dom_current(da)->name, qemu_dom_current(db)->name);
+    return dom_lookup_by_id(qemu_table(conn), conn, id);
 }
 
 int qemu_domain_list_all(vireo_conn *conn, vireo_domain ***domains, unsigned int flags)
 {
-    qemu_drv *drv = qemu_conn_drv(conn);
-    g_autoptr(GPtrArray) found = g_ptr_array_new();
-    GHashTableIter it;
-    gpointer value;
-    vireo_domain **out;
+    return dom_list_all(qemu_table(conn), conn, domains, flags);
+}
 
-    if (!qemu_flags_ok(flags, 0xffff, __func__))
-        return -1;
-    g_mutex_lock(&drv->lock);
-    g_hash_table_iter_init(&it, drv->by_name);
-    while (g_hash_table_iter_next(&it, NULL, &value)) {
-        if (qemu_list_match(value, flags))
-            g_ptr_array_add(found, value);
-    }
-    g_ptr_array_sort(found, qemu_list_cmp);
-    out = g_new0(vireo_domain *, found->len + 1);
-    for (guint i = 0; i < found->len; i++)
-        out[i] = qemu_dom_handle(conn, g_ptr_array_index(found, i));
-    g_mutex_unlock(&drv->lock);
-    *domains = out;
-    return (int)found->len;
+int qemu_domain_get_state(vireo_domain *dom, int *state, int *reason, unsigned int flags)
+{
+    return dom_get_state(qemu_table(dom->conn), dom, state, reason, flags);
+}
+
+char *qemu_domain_get_os_type(vireo_domain *dom)
+{
+    return dom_get_os_type(qemu_table(dom->conn), dom);
+}
+
+char *qemu_domain_get_xml_desc(vireo_domain *dom, unsigned int flags)
+{
+    return dom_get_xml_desc(qemu_table(dom->conn), dom, flags);
+}
+
+int qemu_domain_get_autostart(vireo_domain *dom, int *autostart)
+{
+    return dom_get_autostart(qemu_table(dom->conn), dom, autostart);
+}
+
+int qemu_domain_set_autostart(vireo_domain *dom, int autostart)
+{
+    return dom_set_autostart(qemu_table(dom->conn), dom, autostart);
+}
+
+int qemu_domain_is_active(vireo_domain *dom)
+{
+    return dom_is_active(qemu_table(dom->conn), dom);
+}
+
+int qemu_domain_is_persistent(vireo_domain *dom)
+{
+    return dom_is_persistent(qemu_table(dom->conn), dom);
+}
+
+int qemu_domain_is_updated(vireo_domain *dom)
+{
+    return dom_is_updated(qemu_table(dom->conn), dom);
+}
+
+/* qemu_domain.c's hooks (managed save image) make these QEMU's undefine */
+vireo_domain *qemu_domain_define_xml(vireo_conn *conn, const char *xml, unsigned int flags)
+{
+    return dom_define_xml(qemu_table(conn), conn, xml, flags);
+}
+
+int qemu_domain_undefine(vireo_domain *dom, unsigned int flags)
+{
+    return dom_undefine(qemu_table(dom->conn), dom, flags);
 }
 
 /* CPU time of pid in ns (utime + stime of /proc/PID/stat), 0 when gone. */
@@ -143,23 +116,23 @@ static unsigned long long qemu_proc_cpu_time(pid_t pid)
 
 int qemu_domain_get_info(vireo_domain *handle, vireo_domain_info *info)
 {
-    qemu_drv *drv = qemu_conn_drv(handle->conn);
+    dom_table *t = &qemu_conn_drv(handle->conn)->doms;
     const domain_def *def;
     pid_t pid = 0;
-    qemu_dom *dom;
+    dom_obj *dom;
 
-    g_mutex_lock(&drv->lock);
-    dom = qemu_drv_find_uuid(drv, handle->uuid);
+    g_mutex_lock(&t->lock);
+    dom = dom_table_find_uuid(t, handle->uuid);
     if (dom) {
-        def = qemu_dom_current(dom);
+        def = dom_obj_current(dom);
         info->state = (unsigned char)dom->state;
         info->max_mem = (unsigned long)def->memory_kib;
         info->memory = (unsigned long)def->current_memory_kib;
         info->nr_virt_cpu = (unsigned short)(def->vcpu.current ? def->vcpu.current
                                                                : def->vcpu.max);
-        pid = dom->pid;
+        pid = qemu_dom_of(dom)->pid;
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&t->lock);
     if (!dom) {
         error_report(VIREO_FROM_QEMU, VIREO_ERR_NO_DOMAIN, "no domain with matching name '%s'",
                      handle->name);
@@ -169,131 +142,23 @@ int qemu_domain_get_info(vireo_domain *handle, vireo_domain_info *info)
     return 0;
 }
 
-/* Run fn on the domain a handle names, under drv->lock. */
-#define QEMU_READ(handle, dom, body)                                                  \
-    do {                                                                              \
-        qemu_drv *drv_ = qemu_conn_drv((handle)->conn);                               \
-        g_mutex_lock(&drv_->lock);                                                    \
-        (dom) = qemu_drv_find_uuid(drv_, (handle)->uuid);                             \
-        if (dom) {                                                                    \
-            body;                                                                     \
-        }                                                                             \
-        g_mutex_unlock(&drv_->lock);                                                  \
-        if (!(dom))                                                                   \
-            error_report(VIREO_FROM_QEMU, VIREO_ERR_NO_DOMAIN,                        \
-                         "no domain with matching name '%s'", (handle)->name);        \
-    } while (0)
-
-int qemu_domain_get_state(vireo_domain *handle, int *state, int *reason, unsigned int flags)
-{
-    qemu_dom *dom;
-
-    if (!qemu_flags_ok(flags, 0, __func__))
-        return -1;
-    QEMU_READ(handle, dom, { *state = dom->state; *reason = dom->reason; });
-    return dom ? 0 : -1;
-}
-
-char *qemu_domain_get_os_type(vireo_domain *handle)
-{
-    char *type = NULL;
-    qemu_dom *dom;
-
-    QEMU_READ(handle, dom, { type = g_strdup(qemu_dom_current(dom)->os.type); });
-    return type;
-}
-
-char *qemu_domain_get_xml_desc(vireo_domain *handle, unsigned int flags)
-{
-    char *xml = NULL;
-    qemu_dom *dom;
-
-    if (!qemu_flags_ok(flags, VIREO_DOMAIN_XML_SECURE | VIREO_DOMAIN_XML_INACTIVE |
-                                  VIREO_DOMAIN_XML_UPDATE_CPU | VIREO_DOMAIN_XML_MIGRATABLE,
-                       __func__))
-        return NULL;
-    QEMU_READ(handle, dom, {
-        const domain_def *def = qemu_dom_current(dom);
-
-        /* INACTIVE asks for the persistent definition when there is one */
-        if ((flags & VIREO_DOMAIN_XML_INACTIVE) && dom->def)
-            def = dom->def;
-        xml = domain_def_format(def, flags);
-    });
-    return xml;
-}
-
-int qemu_domain_get_autostart(vireo_domain *handle, int *autostart)
-{
-    qemu_dom *dom;
-
-    QEMU_READ(handle, dom, { *autostart = dom->autostart ? 1 : 0; });
-    return dom ? 0 : -1;
-}
-
-/* A symlink, no monitor: no job needed; files_lock orders it with
- * define and undefine, and drv->lock is not held across the write. */
-int qemu_domain_set_autostart(vireo_domain *handle, int autostart)
-{
-    qemu_drv *drv = qemu_conn_drv(handle->conn);
-    g_autofree char *name = NULL;
-    qemu_dom *dom;
-    int ret = -1;
-
-    g_mutex_lock(&drv->files_lock);
-    QEMU_READ(handle, dom, {
-        if (!dom->def)
-            error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
-                         "cannot set autostart for transient domain '%s'", dom->live->name);
-        else if ((autostart != 0) == dom->autostart)
-            ret = 0;
-        else
-            name = g_strdup(dom->def->name);
-    });
-    if (name && qemu_autostart_link(drv, name, autostart != 0) == 0) {
-        QEMU_READ(handle, dom, { dom->autostart = autostart != 0; });
-        ret = dom ? 0 : -1;
-    }
-    g_mutex_unlock(&drv->files_lock);
-    return ret;
-}
-
-int qemu_domain_is_active(vireo_domain *handle)
-{
-    int ret = -1;
-    qemu_dom *dom;
-
-    QEMU_READ(handle, dom, { ret = qemu_dom_active(dom); });
-    return ret;
-}
-
-int qemu_domain_is_persistent(vireo_domain *handle)
-{
-    int ret = -1;
-    qemu_dom *dom;
-
-    QEMU_READ(handle, dom, { ret = dom->def != NULL; });
-    return ret;
-}
-
-int qemu_domain_is_updated(vireo_domain *handle)
-{
-    int ret = -1;
-    qemu_dom *dom;
-
-    QEMU_READ(handle, dom, { ret = dom->updated; });
-    return ret;
-}
-
 int qemu_domain_has_managed_save(vireo_domain *handle, unsigned int flags)
 {
+    dom_table *t = qemu_table(handle->conn);
     int ret = -1;
-    qemu_dom *dom;
+    dom_obj *dom;
 
     if (!qemu_flags_ok(flags, 0, __func__))
         return -1;
     /* a stat of save_dir/NAME.save: no job, no monitor */
-    QEMU_READ(handle, dom, { ret = qemu_managed_save_exists(dom); });
+    g_mutex_lock(&t->lock);
+    dom = dom_table_find_uuid(t, handle->uuid);
+    if (dom)
+        ret = qemu_managed_save_exists(dom);
+    g_mutex_unlock(&t->lock);
+    if (!dom)
+        error_report(VIREO_FROM_QEMU, VIREO_ERR_NO_DOMAIN, "no domain with matching name '%s'",
+                     handle->name);
     return ret;
 }
 
@@ -318,7 +183,7 @@ static void qemu_taints(const domain_def *live, GPtrArray *out)
 
 int qemu_domain_get_messages(vireo_domain *handle, char ***msgs, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     GPtrArray *out;
 
     if (!qemu_flags_ok(flags, VIREO_DOMAIN_MESSAGE_DEPRECATION | VIREO_DOMAIN_MESSAGE_TAINTING,
@@ -326,11 +191,11 @@ int qemu_domain_get_messages(vireo_domain *handle, char ***msgs, unsigned int fl
         !(dom = qemu_dom_from_handle(handle)))
         return -1;
     out = g_ptr_array_new();
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     /* no flag means every kind; deprecations are not tracked yet */
     if (dom->live && (!flags || (flags & VIREO_DOMAIN_MESSAGE_TAINTING)))
         qemu_taints(dom->live, out);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     g_ptr_array_add(out, NULL);
     *msgs = (char **)g_ptr_array_free(out, FALSE);
     return (int)g_strv_length(*msgs);

@@ -212,49 +212,50 @@ static int qemu_save_stream_out(qemu_proc *proc, int file_fd, int format, const 
 /* ---- domain state around a save or dump (job held) ---- */
 
 /* Pause a running guest for a save or dump; its state says why. */
-static int qemu_save_pause(qemu_dom *dom, int reason)
+static int qemu_save_pause(dom_obj *dom, int reason)
 {
-    json_t *r = qmp_call(dom->proc->mon, "stop", NULL, QEMU_MONITOR_TIMEOUT_MS);
+    json_t *r = qmp_call(qemu_dom_of(dom)->proc->mon, "stop", NULL, QEMU_MONITOR_TIMEOUT_MS);
 
     if (!r)
         return -1;
     json_decref(r);
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     if (dom->state == VIREO_DOMAIN_RUNNING)
-        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED, VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        dom_obj_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED, VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
     dom->state = VIREO_DOMAIN_PAUSED; /* QEMU's STOP event may have come first */
     dom->reason = reason;
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     return 0;
 }
 
 /* Let the guest run again after a save failed or a dump ended. */
-static int qemu_save_resume(qemu_dom *dom)
+static int qemu_save_resume(dom_obj *dom)
 {
-    json_t *r = qmp_call(dom->proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS);
+    json_t *r = qmp_call(qemu_dom_of(dom)->proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS);
 
     if (!r)
         return -1;
     json_decref(r);
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     if (dom->state == VIREO_DOMAIN_PAUSED) {
         dom->state = VIREO_DOMAIN_RUNNING;
         dom->reason = VIREO_DOMAIN_RUNNING_UNPAUSED;
-        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        dom_obj_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
     }
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     return 0;
 }
 
 /* Stop QEMU after its state is safe in a file: shut off with reason. */
-static int qemu_save_stop_qemu(qemu_dom *dom, int reason, int detail)
+static int qemu_save_stop_qemu(dom_obj *dom, int reason, int detail)
 {
+    qemu_dom *priv = qemu_dom_of(dom);
     qemu_proc *proc;
 
-    g_mutex_lock(&dom->drv->lock);
-    dom->destroying = true; /* its SHUTDOWN (signal) and exit are ours */
-    proc = dom->proc;
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
+    priv->destroying = true; /* its SHUTDOWN (signal) and exit are ours */
+    proc = priv->proc;
+    g_mutex_unlock(&dom->table->lock);
     if (qemu_proc_kill(proc, QEMU_KILL_GRACE_MS) < 0)
         return -1;
     qemu_dom_stopped(dom, reason, detail);
@@ -263,19 +264,20 @@ static int qemu_save_stop_qemu(qemu_dom *dom, int reason, int detail)
 
 /* dom's process when it is running or paused; with *was_running and its
  * name (caller frees).  NULL with libvirt's error otherwise. */
-static qemu_proc *qemu_save_active(qemu_dom *dom, bool *was_running, char **name)
+static qemu_proc *qemu_save_active(dom_obj *dom, bool *was_running, char **name)
 {
+    qemu_dom *priv = qemu_dom_of(dom);
     qemu_proc *proc = NULL;
 
-    g_mutex_lock(&dom->drv->lock);
-    if (dom->proc && !dom->exited &&
+    g_mutex_lock(&dom->table->lock);
+    if (priv->proc && !priv->exited &&
         (dom->state == VIREO_DOMAIN_RUNNING || dom->state == VIREO_DOMAIN_PAUSED))
-        proc = dom->proc;
+        proc = priv->proc;
     else
-        qemu_state_error(dom, "running");
+        dom_obj_state_error(dom, "running");
     *was_running = dom->state == VIREO_DOMAIN_RUNNING;
-    *name = g_strdup(qemu_dom_current(dom)->name);
-    g_mutex_unlock(&dom->drv->lock);
+    *name = g_strdup(dom_obj_current(dom)->name);
+    g_mutex_unlock(&dom->table->lock);
     return proc;
 }
 
@@ -283,14 +285,14 @@ static qemu_proc *qemu_save_active(qemu_dom *dom, bool *was_running, char **name
 
 /* The XML to store: dom's live definition, or dxml when it describes
  * the same domain (name and UUID).  Caller frees. */
-static char *qemu_save_xml(qemu_dom *dom, const char *dxml)
+static char *qemu_save_xml(dom_obj *dom, const char *dxml)
 {
     g_autoptr(domain_def) def = NULL;
     char *xml = NULL;
 
-    if (dxml && !(def = qemu_def_parse(dom->drv, dxml)))
+    if (dxml && !(def = qemu_def_parse(qemu_dom_drv(dom), dxml)))
         return NULL;
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     if (!def) {
         xml = domain_def_format(dom->live, VIREO_DOMAIN_XML_INACTIVE | VIREO_DOMAIN_XML_SECURE);
     } else if (strcmp(def->name, dom->live->name) != 0 ||
@@ -301,12 +303,12 @@ static char *qemu_save_xml(qemu_dom *dom, const char *dxml)
     } else {
         xml = domain_def_format(def, VIREO_DOMAIN_XML_INACTIVE | VIREO_DOMAIN_XML_SECURE);
     }
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     return xml;
 }
 
 /* Save dom (job held) into path with format; stop it on success. */
-static int qemu_save_run(qemu_dom *dom, const char *path, const char *dxml, unsigned int flags,
+static int qemu_save_run(dom_obj *dom, const char *path, const char *dxml, unsigned int flags,
                          int format)
 {
     g_autofree char *name = NULL;
@@ -355,18 +357,18 @@ static bool qemu_save_flags_ok(unsigned int flags, const char *func)
 
 int qemu_domain_save(vireo_domain *handle, const char *to, const char *dxml, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     int format, ret;
 
     if (!qemu_save_flags_ok(flags, __func__))
         return -1;
     if (!(dom = qemu_dom_from_handle(handle)))
         return -1;
-    if ((format = qemu_save_conf_format(dom->drv, "save_image_format")) < 0 ||
-        qemu_job_begin(dom, "save", dom->drv->job_timeout_ms) < 0)
+    if ((format = qemu_save_conf_format(qemu_dom_drv(dom), "save_image_format")) < 0 ||
+        dom_job_begin(dom, "save", qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return -1;
     ret = qemu_save_run(dom, to, dxml, flags, format);
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return ret;
 }
 
@@ -399,7 +401,7 @@ static domain_def *qemu_restore_def(qemu_drv *drv, const qemu_save_image *img, c
 }
 
 /* Start dom (job held, inactive) from img with use (NULL: dom->live). */
-static int qemu_restore_into(qemu_dom *dom, const domain_def *use, qemu_save_image *img,
+static int qemu_restore_into(dom_obj *dom, const domain_def *use, qemu_save_image *img,
                              unsigned int flags)
 {
     int format = (int)img->hdr.compressed;
@@ -435,51 +437,51 @@ static int qemu_restore_into(qemu_dom *dom, const domain_def *use, qemu_save_ima
  * name and UUID, or a new transient one (live = def, its job held from
  * the start; *added).  A new reference; NULL with libvirt's error when
  * the name or UUID is taken or the domain is running. */
-static qemu_dom *qemu_restore_target(qemu_drv *drv, domain_def **def, bool *added)
+static dom_obj *qemu_restore_target(qemu_drv *drv, domain_def **def, bool *added)
 {
-    qemu_dom *dom = NULL;
+    dom_obj *dom = NULL;
 
     *added = false;
-    g_mutex_lock(&drv->lock);
-    if (qemu_drv_check_clash(drv, *def, &dom) == 0) {
-        if (dom && qemu_dom_active(dom)) {
+    g_mutex_lock(&drv->doms.lock);
+    if (dom_table_check_clash(&drv->doms, *def, &dom) == 0) {
+        if (dom && dom_obj_active(dom)) {
             error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
                          "domain '%s' is already active", (*def)->name);
             dom = NULL;
         } else if (dom) {
-            qemu_dom_ref(dom);
+            dom_obj_ref(dom);
         } else {
-            dom = qemu_dom_new(drv);
+            dom = dom_obj_new(&drv->doms);
             dom->live = g_steal_pointer(def);
             dom->job = "restore";
-            qemu_drv_add(drv, dom);
-            qemu_dom_ref(dom);
+            dom_table_add(&drv->doms, dom);
+            dom_obj_ref(dom);
             *added = true;
         }
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     return dom;
 }
 
 /* Restore into an existing defined domain: its job, then check it is
  * still inactive. */
-static int qemu_restore_existing(qemu_dom *dom, const domain_def *def, qemu_save_image *img,
+static int qemu_restore_existing(dom_obj *dom, const domain_def *def, qemu_save_image *img,
                                  unsigned int flags)
 {
     bool active;
     int ret = -1;
 
-    if (qemu_job_begin(dom, "restore", dom->drv->job_timeout_ms) < 0)
+    if (dom_job_begin(dom, "restore", qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return -1;
-    g_mutex_lock(&dom->drv->lock);
-    active = qemu_dom_active(dom);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
+    active = dom_obj_active(dom);
+    g_mutex_unlock(&dom->table->lock);
     if (active)
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
                      "domain '%s' is already active", def->name);
     else
         ret = qemu_restore_into(dom, def, img, flags);
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return ret;
 }
 
@@ -488,7 +490,7 @@ int qemu_domain_restore(vireo_conn *conn, const char *from, const char *dxml, un
     qemu_drv *drv = qemu_conn_drv(conn);
     g_auto(qemu_save_image) img = { .fd = -1 };
     g_autoptr(domain_def) def = NULL;
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     bool incomplete, added;
     int ret;
 
@@ -503,11 +505,11 @@ int qemu_domain_restore(vireo_conn *conn, const char *from, const char *dxml, un
     /* a domain nobody defined: transient, gone again if the restore fails */
     ret = qemu_restore_into(dom, NULL, &img, flags);
     if (ret < 0) {
-        g_mutex_lock(&drv->lock);
-        qemu_drv_remove(drv, dom);
-        g_mutex_unlock(&drv->lock);
+        g_mutex_lock(&drv->doms.lock);
+        dom_table_remove(&drv->doms, dom);
+        g_mutex_unlock(&drv->doms.lock);
     }
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return ret;
 }
 
@@ -537,65 +539,65 @@ char *qemu_managed_save_path(qemu_drv *drv, const char *name)
     return qemu_dom_path(drv, drv->save_dir, name, ".save");
 }
 
-bool qemu_managed_save_exists(const qemu_dom *dom)
+bool qemu_managed_save_exists(const dom_obj *dom)
 {
     g_autofree char *path = NULL;
 
     if (!dom->def)
         return false; /* transient domains have none */
-    path = qemu_managed_save_path(dom->drv, dom->def->name);
+    path = qemu_managed_save_path(qemu_dom_drv(dom), dom->def->name);
     return g_file_test(path, G_FILE_TEST_EXISTS);
 }
 
 int qemu_domain_managed_save(vireo_domain *handle, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     g_autofree char *path = NULL;
     int format, ret = -1;
 
     if (!qemu_flags_ok(flags, QEMU_SAVE_FLAGS, __func__) || !(dom = qemu_dom_from_handle(handle)))
         return -1;
-    if ((format = qemu_save_conf_format(dom->drv, "save_image_format")) < 0 ||
-        qemu_job_begin(dom, "managed save", dom->drv->job_timeout_ms) < 0)
+    if ((format = qemu_save_conf_format(qemu_dom_drv(dom), "save_image_format")) < 0 ||
+        dom_job_begin(dom, "managed save", qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return -1;
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     if (!dom->def)
         error_report(VIREO_FROM_QEMU, VIREO_ERR_OPERATION_INVALID,
                      "cannot do managed save for transient domain '%s'", handle->name);
     else
-        path = qemu_managed_save_path(dom->drv, dom->def->name);
-    g_mutex_unlock(&dom->drv->lock);
+        path = qemu_managed_save_path(qemu_dom_drv(dom), dom->def->name);
+    g_mutex_unlock(&dom->table->lock);
     if (path)
         ret = qemu_save_run(dom, path, NULL, flags, format);
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return ret;
 }
 
 int qemu_domain_managed_save_remove(vireo_domain *handle, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     g_autofree char *path = NULL;
     int ret = 0;
 
     if (!qemu_flags_ok(flags, 0, __func__) || !(dom = qemu_dom_from_handle(handle)))
         return -1;
-    if (qemu_job_begin(dom, "managed save remove", dom->drv->job_timeout_ms) < 0)
+    if (dom_job_begin(dom, "managed save remove", qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return -1;
-    g_mutex_lock(&dom->drv->lock);
-    path = qemu_managed_save_path(dom->drv, qemu_dom_current(dom)->name);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
+    path = qemu_managed_save_path(qemu_dom_drv(dom), dom_obj_current(dom)->name);
+    g_mutex_unlock(&dom->table->lock);
     if (unlink(path) < 0) {
         error_report_system(VIREO_FROM_QEMU, errno, "Failed to remove managed save file '%s'",
                             path);
         ret = -1;
     }
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return ret;
 }
 
 /* Open dom's managed save image for a start.  1: none to use (boot),
  * 0: img open, -1: error. */
-static int qemu_managed_save_open(qemu_dom *dom, const char *path, unsigned int flags,
+static int qemu_managed_save_open(dom_obj *dom, const char *path, unsigned int flags,
                                   qemu_save_image *img)
 {
     bool incomplete;
@@ -626,20 +628,20 @@ static int qemu_managed_save_open(qemu_dom *dom, const char *path, unsigned int 
     return -1;
 }
 
-int qemu_managed_save_start(qemu_dom *dom, unsigned int flags)
+int qemu_managed_save_start(dom_obj *dom, unsigned int flags)
 {
     g_auto(qemu_save_image) img = { .fd = -1 };
     g_autoptr(domain_def) def = NULL;
     g_autofree char *path = NULL;
     int rc;
 
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     if (dom->def)
-        path = qemu_managed_save_path(dom->drv, dom->def->name);
-    g_mutex_unlock(&dom->drv->lock);
+        path = qemu_managed_save_path(qemu_dom_drv(dom), dom->def->name);
+    g_mutex_unlock(&dom->table->lock);
     if (!path || (rc = qemu_managed_save_open(dom, path, flags, &img)) != 0)
         return path ? rc : 1;
-    if (!(def = qemu_restore_def(dom->drv, &img, NULL)))
+    if (!(def = qemu_restore_def(qemu_dom_drv(dom), &img, NULL)))
         return -1;
     if (strcmp(def->name, dom->def->name) != 0 ||
         memcmp(def->uuid, dom->def->uuid, sizeof(def->uuid)) != 0) {
@@ -672,13 +674,13 @@ static int qemu_dump_memory(qemu_proc *proc, int fd, const char *name)
 
 /* on_crash=coredump-*: the memory of a panicked guest to the dump
  * folder (libvirt's auto_dump_path under the root), named NAME-TIME. */
-void qemu_crash_dump(qemu_dom *dom)
+void qemu_crash_dump(dom_obj *dom)
 {
-    g_autofree char *root = g_path_get_dirname(dom->drv->save_dir);
+    g_autofree char *root = g_path_get_dirname(qemu_dom_drv(dom)->save_dir);
     g_autofree char *dir = g_build_filename(root, "dump", NULL);
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d-%H:%M:%S");
-    const char *name = qemu_dom_current(dom)->name;
+    const char *name = dom_obj_current(dom)->name;
     g_autofree char *path = g_strdup_printf("%s/%s-%s", dir, name, stamp);
     int fd = -1;
 
@@ -687,7 +689,7 @@ void qemu_crash_dump(qemu_dom *dom)
         log_error("%s: cannot write a crash dump to '%s': %s", name, path, g_strerror(errno));
         return;
     }
-    if (qemu_dump_memory(dom->proc, fd, name) < 0 || fsync(fd) < 0) {
+    if (qemu_dump_memory(qemu_dom_of(dom)->proc, fd, name) < 0 || fsync(fd) < 0) {
         log_error("%s: crash dump to '%s' failed: %s", name, path,
                   error_last() ? error_last()->message : g_strerror(errno));
         unlink(path);
@@ -715,15 +717,16 @@ static bool qemu_dump_flags_ok(unsigned int flags)
 }
 
 /* After the dump: crash (destroy), reset, resume as asked. */
-static int qemu_dump_after(qemu_dom *dom, unsigned int flags, bool resume)
+static int qemu_dump_after(dom_obj *dom, unsigned int flags, bool resume)
 {
+    qemu_proc *proc = qemu_dom_of(dom)->proc;
     json_t *r;
 
     if (flags & VIREO_DUMP_CRASH)
         return qemu_save_stop_qemu(dom, VIREO_DOMAIN_SHUTOFF_CRASHED,
                                    VIREO_DOMAIN_EVENT_STOPPED_CRASHED);
     if (flags & VIREO_DUMP_RESET) {
-        if (!(r = qmp_call(dom->proc->mon, "system_reset", NULL, QEMU_MONITOR_TIMEOUT_MS)))
+        if (!(r = qmp_call(proc->mon, "system_reset", NULL, QEMU_MONITOR_TIMEOUT_MS)))
             return -1;
         json_decref(r);
     }
@@ -731,7 +734,7 @@ static int qemu_dump_after(qemu_dom *dom, unsigned int flags, bool resume)
 }
 
 /* Dump dom (job held) into path. */
-static int qemu_dump_run(qemu_dom *dom, const char *path, unsigned int flags)
+static int qemu_dump_run(dom_obj *dom, const char *path, unsigned int flags)
 {
     g_autofree char *name = NULL;
     bool was_running, paused = false;
@@ -741,7 +744,7 @@ static int qemu_dump_run(qemu_dom *dom, const char *path, unsigned int flags)
     if (!(proc = qemu_save_active(dom, &was_running, &name)))
         return -1;
     if (!(flags & VIREO_DUMP_MEMORY_ONLY) &&
-        (format = qemu_save_conf_format(dom->drv, "dump_image_format")) < 0)
+        (format = qemu_save_conf_format(qemu_dom_drv(dom), "dump_image_format")) < 0)
         return -1;
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -775,14 +778,14 @@ static int qemu_dump_run(qemu_dom *dom, const char *path, unsigned int flags)
 
 int qemu_domain_core_dump(vireo_domain *handle, const char *to, unsigned int flags)
 {
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     int ret;
 
     if (!qemu_dump_flags_ok(flags) || !(dom = qemu_dom_from_handle(handle)))
         return -1;
-    if (qemu_job_begin(dom, "dump", dom->drv->job_timeout_ms) < 0)
+    if (dom_job_begin(dom, "dump", qemu_dom_drv(dom)->job_timeout_ms) < 0)
         return -1;
     ret = qemu_dump_run(dom, to, flags);
-    qemu_job_end(dom);
+    dom_job_end(dom);
     return ret;
 }

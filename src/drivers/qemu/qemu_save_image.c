@@ -206,7 +206,7 @@ static char *conf_value(const char *text, const char *key)
 
 int qemu_save_conf_format(qemu_drv *drv, const char *key)
 {
-    g_autofree char *dir = g_path_get_dirname(drv->config_dir);
+    g_autofree char *dir = g_path_get_dirname(drv->doms.config_dir);
     g_autofree char *path = g_build_filename(dir, "qemu.conf", NULL);
     g_autofree char *text = NULL;
     g_autofree char *value = NULL;

@@ -57,7 +57,7 @@ typedef struct qstats_net {
  * monitor answered.  Owned by one call; its worker thread alone touches
  * it while the monitor is asked. */
 typedef struct qstats_dom {
-    qemu_dom *dom;          /* a reference */
+    dom_obj *dom;          /* a reference */
     vireo_domain *handle;   /* a new reference, handed to the record */
     char *name;
     int state, reason;
@@ -193,9 +193,9 @@ static void qstats_net_free(gpointer p)
 }
 
 /* Copy what the statistics need from dom (drv->lock held). */
-static void qstats_copy_def(qstats_dom *s, const qemu_dom *dom)
+static void qstats_copy_def(qstats_dom *s, const dom_obj *dom)
 {
-    const domain_def *def = qemu_dom_current(dom);
+    const domain_def *def = dom_obj_current(dom);
     GPtrArray *disks = def->devices.disks, *nets = def->devices.interfaces;
 
     s->max_kib = def->memory_kib;
@@ -232,19 +232,20 @@ static void qstats_copy_def(qstats_dom *s, const qemu_dom *dom)
 /* A snapshot of dom for conn (drv->lock held).  It holds a reference on
  * the monitor: the process may close and free its own meanwhile, and a
  * closed monitor fails our calls. */
-static qstats_dom *qstats_snapshot(vireo_conn *conn, qemu_dom *dom, bool nowait)
+static qstats_dom *qstats_snapshot(vireo_conn *conn, dom_obj *dom, bool nowait)
 {
+    qemu_dom *priv = qemu_dom_of(dom);
     qstats_dom *s = g_new0(qstats_dom, 1);
 
-    s->dom = qemu_dom_ref(dom);
-    s->handle = qemu_dom_handle(conn, dom);
+    s->dom = dom_obj_ref(dom);
+    s->handle = dom_obj_handle(conn, dom);
     s->state = dom->state;
     s->reason = dom->reason;
-    s->active = qemu_dom_active(dom);
-    s->pid = dom->pid;
-    s->name = g_strdup(qemu_dom_current(dom)->name);
-    if (s->active && dom->proc && !dom->exited && !(nowait && dom->job))
-        s->mon = qmp_ref(dom->proc->mon);
+    s->active = dom_obj_active(dom);
+    s->pid = priv->pid;
+    s->name = g_strdup(dom_obj_current(dom)->name);
+    if (s->active && priv->proc && !priv->exited && !(nowait && dom->job))
+        s->mon = qmp_ref(priv->proc->mon);
     qstats_copy_def(s, dom);
     return s;
 }
@@ -253,7 +254,7 @@ static void qstats_dom_free(qstats_dom *s)
 {
     if (!s)
         return;
-    qemu_dom_unref(s->dom);
+    dom_obj_unref(s->dom);
     if (s->mon)
         qmp_unref(s->mon);
     if (s->handle)
@@ -271,23 +272,23 @@ static void qstats_dom_free(qstats_dom *s)
 /* The snapshot of the domain a handle names, or NULL with NO_DOMAIN. */
 static qstats_dom *qstats_get(vireo_domain *handle)
 {
-    g_autoptr(qemu_dom) dom = qemu_dom_from_handle(handle);
+    g_autoptr(dom_obj) dom = qemu_dom_from_handle(handle);
     qstats_dom *s;
 
     if (!dom)
         return NULL;
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     s = qstats_snapshot(handle->conn, dom, false);
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     return s;
 }
 
 static gint qstats_cmp_name(gconstpointer a, gconstpointer b)
 {
-    const qemu_dom *da = *(qemu_dom *const *)a;
-    const qemu_dom *db = *(qemu_dom *const *)b;
+    const dom_obj *da = *(dom_obj *const *)a;
+    const dom_obj *db = *(dom_obj *const *)b;
 
-    return strcmp(qemu_dom_current(da)->name, qemu_dom_current(db)->name);
+    return strcmp(dom_obj_current(da)->name, dom_obj_current(db)->name);
 }
 
 
@@ -301,7 +302,7 @@ static void qstats_select(vireo_conn *conn, qemu_drv *drv, vireo_domain **doms, 
 
     if (doms) {
         for (unsigned int i = 0; i < ndoms; i++) {
-            qemu_dom *d = qemu_drv_find_uuid(drv, doms[i]->uuid);
+            dom_obj *d = dom_table_find_uuid(&drv->doms, doms[i]->uuid);
 
             if (d && !g_ptr_array_find(found, d, NULL))
                 g_ptr_array_add(found, d);
@@ -310,15 +311,15 @@ static void qstats_select(vireo_conn *conn, qemu_drv *drv, vireo_domain **doms, 
         GHashTableIter it;
         gpointer value;
 
-        g_hash_table_iter_init(&it, drv->by_name);
+        g_hash_table_iter_init(&it, drv->doms.by_name);
         while (g_hash_table_iter_next(&it, NULL, &value))
             g_ptr_array_add(found, value);
         g_ptr_array_sort(found, qstats_cmp_name);
     }
     for (guint i = 0; i < found->len; i++) {
-        qemu_dom *d = g_ptr_array_index(found, i);
+        dom_obj *d = g_ptr_array_index(found, i);
         domain_list_facts f = {
-            .state = d->state, .active = qemu_dom_active(d), .persistent = d->def != NULL,
+            .state = d->state, .active = dom_obj_active(d), .persistent = d->def != NULL,
             .autostart = d->autostart,
         };
 
@@ -704,9 +705,9 @@ int qemu_domain_get_all_stats(vireo_conn *conn, vireo_domain **doms, unsigned in
     if (!qemu_flags_ok(flags, QEMU_STATS_FLAGS, __func__) ||
         !stats_groups_pick(VIREO_FROM_QEMU, flags, QEMU_STATS_GROUPS, &stats))
         return -1;
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     qstats_select(conn, drv, doms, ndoms, flags & QEMU_STATS_FILTERS, nowait, snaps);
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     qstats_query_all(snaps, stats);
     out = g_new0(vireo_domain_stats_record *, snaps->len + 1);
     for (guint i = 0; i < snaps->len; i++) {

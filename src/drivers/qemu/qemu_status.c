@@ -45,24 +45,25 @@ char *qemu_dom_path(qemu_drv *drv, const char *dir, const char *name, const char
     return g_strdup_printf("%s/%s%s", dir, name, suffix);
 }
 
-int qemu_status_save(qemu_dom *dom)
+int qemu_status_save(dom_obj *dom)
 {
-    qemu_drv *drv = dom->drv;
+    qemu_dom *priv = qemu_dom_of(dom);
+    qemu_drv *drv = qemu_dom_drv(dom);
     g_autofree char *path = NULL;
     g_autofree char *xml = NULL;
     g_autofree char *mon = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
 
-    g_mutex_lock(&drv->lock);
-    if (dom->live && dom->proc) {
+    g_mutex_lock(&drv->doms.lock);
+    if (dom->live && priv->proc) {
         path = qemu_dom_path(drv, drv->run_dir, dom->live->name, ".xml");
-        mon = g_markup_escape_text(dom->proc->monitor_path, -1);
+        mon = g_markup_escape_text(priv->proc->monitor_path, -1);
         xml = domain_def_format(dom->live, VIREO_DOMAIN_XML_SECURE);
         g_string_printf(out, "<domstatus state='%d' reason='%d' pid='%d' run='%u'>\n"
                              "  <monitor path='%s'/>\n%s</domstatus>\n",
-                        dom->state, dom->reason, (int)dom->pid, dom->run, mon, xml ? xml : "");
+                        dom->state, dom->reason, (int)priv->pid, dom->run, mon, xml ? xml : "");
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     if (!path || !xml)
         return path ? -1 : 0;
     return file_write_runtime(path, out->str, out->len, 0600, VIREO_FROM_QEMU);
@@ -137,42 +138,42 @@ int qemu_status_parse(const char *text, qemu_status *st)
 
 /* The domain a status file belongs to, a new reference: the defined one,
  * or a new transient one.  NULL when its name or UUID clash. */
-static qemu_dom *qemu_status_owner(qemu_drv *drv, const domain_def *live)
+static dom_obj *qemu_status_owner(qemu_drv *drv, const domain_def *live)
 {
-    qemu_dom *dom = NULL;
+    dom_obj *dom = NULL;
 
-    g_mutex_lock(&drv->lock);
-    if (qemu_drv_check_clash(drv, live, &dom) == 0) {
+    g_mutex_lock(&drv->doms.lock);
+    if (dom_table_check_clash(&drv->doms, live, &dom) == 0) {
         if (!dom) {
-            dom = qemu_dom_new(drv);
+            dom = dom_obj_new(&drv->doms);
             dom->live = domain_def_copy(live);
-            qemu_drv_add(drv, dom);
+            dom_table_add(&drv->doms, dom);
         }
-        qemu_dom_ref(dom);
+        dom_obj_ref(dom);
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     return dom;
 }
 
 /* The QEMU of a status file is gone: remove its files, shut its domain
  * off with reason and a STOPPED event with detail. */
-static void qemu_status_lost(qemu_drv *drv, qemu_dom *dom, const char *name, int reason,
+static void qemu_status_lost(qemu_drv *drv, dom_obj *dom, const char *name, int reason,
                              int detail)
 {
     qemu_status_remove(drv, name);
     qemu_cgroup_remove(dom, name);
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     dom->state = VIREO_DOMAIN_SHUTOFF;
     dom->reason = reason;
-    dom->pid = 0;
+    qemu_dom_of(dom)->pid = 0;
     if (dom->live)
         dom->live->id = -1;
-    qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_STOPPED, detail);
+    dom_obj_emit(dom, VIREO_DOMAIN_EVENT_STOPPED, detail);
     if (dom->def)
         g_clear_pointer(&dom->live, domain_def_free);
     else
-        qemu_drv_remove(drv, dom); /* transient: gone with its run */
-    g_mutex_unlock(&drv->lock);
+        dom_table_remove(&drv->doms, dom); /* transient: gone with its run */
+    g_mutex_unlock(&drv->doms.lock);
 }
 
 /* Whether st's QEMU still runs after up to wait_ms: its pid has not
@@ -200,7 +201,7 @@ static void qemu_status_load_one(qemu_drv *drv, const char *file)
 {
     g_autofree char *path = g_build_filename(drv->run_dir, file, NULL);
     g_autofree char *text = NULL;
-    g_autoptr(qemu_dom) dom = NULL;
+    g_autoptr(dom_obj) dom = NULL;
     qemu_status st = { 0 };
 
     if (!g_file_get_contents(path, &text, NULL, NULL) || qemu_status_parse(text, &st) < 0) {
@@ -224,19 +225,19 @@ static void qemu_status_load_one(qemu_drv *drv, const char *file)
         qemu_status_clear(&st);
         return;
     }
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     domain_def_free(dom->live);
     dom->live = g_steal_pointer(&st.live);
-    dom->pid = st.pid;
+    qemu_dom_of(dom)->pid = st.pid;
     dom->state = st.state;
     dom->reason = st.reason;
     dom->run = st.run;
-    if (dom->live->id > drv->last_id)
-        drv->last_id = dom->live->id;
+    if (dom->live->id > drv->doms.last_id)
+        drv->doms.last_id = dom->live->id;
     /* the job from now: no call acts on it before the monitor is back */
     dom->job = "attach";
     qemu_task_push(dom, QEMU_TASK_ATTACH, st.monitor);
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     qemu_status_clear(&st);
 }
 
@@ -256,10 +257,10 @@ static char *qemu_status_migration(qemu_proc *proc)
  * will use that stream (its image says incomplete): cancel it and let
  * the vCPUs run again if the status file says they ran, as before the
  * save.  A stream that failed or was cancelled before is history. */
-static void qemu_status_cancel_save(qemu_dom *dom, qemu_proc *proc)
+static void qemu_status_cancel_save(dom_obj *dom, qemu_proc *proc)
 {
     g_autofree char *status = qemu_status_migration(proc);
-    const char *name = qemu_dom_current(dom)->name;
+    const char *name = dom_obj_current(dom)->name;
     gint64 deadline = g_get_monotonic_time() + QEMU_MONITOR_TIMEOUT_MS * (gint64)1000;
     bool ran;
     json_t *r;
@@ -277,9 +278,9 @@ static void qemu_status_cancel_save(qemu_dom *dom, qemu_proc *proc)
             status = qemu_status_migration(proc);
         }
     }
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     ran = dom->state == VIREO_DOMAIN_RUNNING;
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     if (ran && (r = qmp_call(proc->mon, "cont", NULL, QEMU_MONITOR_TIMEOUT_MS)))
         json_decref(r);
     error_reset();
@@ -287,7 +288,7 @@ static void qemu_status_cancel_save(qemu_dom *dom, qemu_proc *proc)
 
 /* QEMU may have paused or resumed its vCPUs while no driver watched (or
  * between a call's monitor command and its status write): ask it. */
-static void qemu_status_sync_run_state(qemu_dom *dom, qemu_proc *proc)
+static void qemu_status_sync_run_state(dom_obj *dom, qemu_proc *proc)
 {
     json_t *st = qmp_call(proc->mon, "query-status", NULL, QEMU_MONITOR_TIMEOUT_MS);
     bool running, changed = false;
@@ -299,22 +300,22 @@ static void qemu_status_sync_run_state(qemu_dom *dom, qemu_proc *proc)
     }
     running = json_is_true(json_object_get(st, "running"));
     json_decref(st);
-    g_mutex_lock(&dom->drv->lock);
+    g_mutex_lock(&dom->table->lock);
     if (running && dom->state == VIREO_DOMAIN_PAUSED) {
         dom->state = VIREO_DOMAIN_RUNNING;
         dom->reason = VIREO_DOMAIN_RUNNING_UNPAUSED;
-        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        dom_obj_emit(dom, VIREO_DOMAIN_EVENT_RESUMED, VIREO_DOMAIN_EVENT_RESUMED_UNPAUSED);
         changed = true;
     } else if (!running && dom->state == VIREO_DOMAIN_RUNNING) {
         dom->state = VIREO_DOMAIN_PAUSED;
         dom->reason = VIREO_DOMAIN_PAUSED_UNKNOWN;
-        qemu_dom_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED, VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        dom_obj_emit(dom, VIREO_DOMAIN_EVENT_SUSPENDED, VIREO_DOMAIN_EVENT_SUSPENDED_PAUSED);
         changed = true;
     }
-    g_mutex_unlock(&dom->drv->lock);
+    g_mutex_unlock(&dom->table->lock);
     if (changed) {
         log_info("%s: QEMU's run state differs from the status file: now %s",
-                 qemu_dom_current(dom)->name, running ? "running" : "paused");
+                 dom_obj_current(dom)->name, running ? "running" : "paused");
         qemu_status_save(dom);
     }
 }
@@ -324,9 +325,10 @@ static void qemu_status_sync_run_state(qemu_dom *dom, qemu_proc *proc)
  * QEMU the status file named; retry while it runs but does not answer
  * (stopped, or busy), since killing a guest because the daemon
  * restarted would lose it.  A destroy meanwhile kills it by pid. */
-void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
+void qemu_status_attach(dom_obj *dom, guint run, const char *monitor)
 {
-    qemu_drv *drv = dom->drv;
+    qemu_dom *priv = qemu_dom_of(dom);
+    qemu_drv *drv = qemu_dom_drv(dom);
     g_autofree char *name = NULL;
     g_autofree char *log_path = NULL;
     g_autofree char *pid_path = NULL;
@@ -334,26 +336,26 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
     bool destroying = false, closing = false;
     pid_t pid;
 
-    g_mutex_lock(&drv->lock);
-    if (dom->run != run || !dom->live || dom->proc) {
-        g_mutex_unlock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
+    if (dom->run != run || !dom->live || priv->proc) {
+        g_mutex_unlock(&drv->doms.lock);
         return;
     }
     name = g_strdup(dom->live->name);
-    pid = dom->pid;
-    g_mutex_unlock(&drv->lock);
+    pid = priv->pid;
+    g_mutex_unlock(&drv->doms.lock);
     log_path = qemu_dom_path(drv, drv->log_dir, name, ".log");
     pid_path = qemu_dom_path(drv, drv->run_dir, name, ".pid");
     for (;;) {
         /* without drv->lock: the monitor's callbacks take it */
         proc = qemu_proc_attach(pid, log_path, monitor, pid_path, drv->ctx,
                                 QEMU_ATTACH_TIMEOUT_MS, qemu_on_event, qemu_on_exit, dom);
-        g_mutex_lock(&drv->lock);
+        g_mutex_lock(&drv->doms.lock);
         if (proc)
-            dom->proc = proc;
-        destroying = dom->destroying;
+            priv->proc = proc;
+        destroying = priv->destroying;
         closing = drv->closing;
-        g_mutex_unlock(&drv->lock);
+        g_mutex_unlock(&drv->doms.lock);
         if (proc) {
             log_info("%s: re-attached to QEMU (pid %d)", name, (int)pid);
             /* the job holder alone changes live */
@@ -390,9 +392,9 @@ void qemu_status_attach(qemu_dom *dom, guint run, const char *monitor)
  * one, or one whose job is held (a start may be making them). */
 static bool qemu_status_owned(qemu_drv *drv, const char *name)
 {
-    qemu_dom *dom = qemu_drv_find_name(drv, name);
+    dom_obj *dom = dom_table_find_name(&drv->doms, name);
 
-    return dom && (dom->job || dom->pid > 0);
+    return dom && (dom->job || qemu_dom_of(dom)->pid > 0);
 }
 
 /* Kill the QEMUs that cut starts left behind (their pid file in run_dir,
@@ -407,21 +409,21 @@ static void qemu_status_sweep(qemu_drv *drv)
     gpointer value;
     const char *file;
 
-    g_mutex_lock(&drv->lock);
-    g_hash_table_iter_init(&it, drv->by_name);
+    g_mutex_lock(&drv->doms.lock);
+    g_hash_table_iter_init(&it, drv->doms.by_name);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
-        qemu_dom *dom = value;
+        dom_obj *dom = value;
 
-        if (dom->pid > 0)
-            g_hash_table_add(pids, GINT_TO_POINTER(dom->pid));
+        if (qemu_dom_of(dom)->pid > 0)
+            g_hash_table_add(pids, GINT_TO_POINTER(qemu_dom_of(dom)->pid));
         if (dom->job)
             g_hash_table_add(spare, qemu_dom_path(drv, drv->run_dir,
-                                                  qemu_dom_current(dom)->name, ".pid"));
+                                                  dom_obj_current(dom)->name, ".pid"));
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     qemu_proc_kill_strays(drv->run_dir, pids, spare);
     /* drv->lock held: no start begins while its files are judged */
-    g_mutex_lock(&drv->lock);
+    g_mutex_lock(&drv->doms.lock);
     dir = g_dir_open(drv->run_dir, 0, NULL);
     while (dir && (file = g_dir_read_name(dir))) {
         const char *dot = strrchr(file, '.');
@@ -437,7 +439,7 @@ static void qemu_status_sweep(qemu_drv *drv)
         log_warn("removing '%s': no running domain owns it", path);
         unlink(path);
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
 }
 
 /* How long after start the second sweep looks: a killed daemon's child
@@ -451,9 +453,9 @@ void qemu_status_sweep_late(qemu_drv *drv)
     for (int waited = 0; waited < QEMU_SWEEP_LATE_MS; waited += 50) {
         bool closing;
 
-        g_mutex_lock(&drv->lock);
+        g_mutex_lock(&drv->doms.lock);
         closing = drv->closing;
-        g_mutex_unlock(&drv->lock);
+        g_mutex_unlock(&drv->doms.lock);
         if (closing)
             return;
         g_usleep(50 * 1000);
@@ -483,15 +485,15 @@ void qemu_status_detach_all(qemu_drv *drv)
     GHashTableIter it;
     gpointer value;
 
-    g_mutex_lock(&drv->lock);
-    g_hash_table_iter_init(&it, drv->by_name);
+    g_mutex_lock(&drv->doms.lock);
+    g_hash_table_iter_init(&it, drv->doms.by_name);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
-        qemu_dom *dom = value;
+        dom_obj *dom = value;
 
-        if (dom->proc)
-            g_ptr_array_add(procs, g_steal_pointer(&dom->proc));
+        if (qemu_dom_of(dom)->proc)
+            g_ptr_array_add(procs, g_steal_pointer(&qemu_dom_of(dom)->proc));
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
     /* a QEMU still running keeps its socket and pid file for the next
      * driver (qemu_proc_free); the monitor closes, the guest runs on */
     for (guint i = 0; i < procs->len; i++)
@@ -503,13 +505,13 @@ void qemu_autostart_all(qemu_drv *drv)
     GHashTableIter it;
     gpointer value;
 
-    g_mutex_lock(&drv->lock);
-    g_hash_table_iter_init(&it, drv->by_name);
+    g_mutex_lock(&drv->doms.lock);
+    g_hash_table_iter_init(&it, drv->doms.by_name);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
-        qemu_dom *dom = value;
+        dom_obj *dom = value;
 
-        if (dom->def && dom->autostart && !qemu_dom_active(dom))
+        if (dom->def && dom->autostart && !dom_obj_active(dom))
             qemu_task_push(dom, QEMU_TASK_AUTOSTART, NULL);
     }
-    g_mutex_unlock(&drv->lock);
+    g_mutex_unlock(&drv->doms.lock);
 }
