@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "drivers/event.h"
+#include "drivers/instances.h"
 #include "drivers/interface/interface_driver.h"
 #include "drivers/lxc/lxc_driver.h"
 #include "drivers/lxc/lxc_priv.h"
@@ -47,9 +48,7 @@
 
 #define LOG_CATEGORY "lxc.driver"
 
-static GMutex lxc_registry_lock;
-static GHashTable *lxc_registry;    /* key -> lxc_drv *, guarded by lxc_registry_lock */
-static GHashTable *lxc_autostarted; /* keys autostarted in this process (set), same lock */
+static instance_registry lxc_instances;  /* one instance per root (instances.h) */
 
 lxc_drv *lxc_conn_drv(vireo_conn *conn)
 {
@@ -225,51 +224,51 @@ static lxc_drv *lxc_drv_new(const char *canon, const char *root, bool embed,
     return g_steal_pointer(&drv);
 }
 
-/* The instance for the root, created at its first open. */
+/* What lxc_drv_new needs, through the registry. */
+typedef struct lxc_drv_args {
+    const char *canon, *root;
+    bool embed;
+    const vireo_uri *uri;
+} lxc_drv_args;
+
+static void *lxc_drv_create(void *arg)
+{
+    const lxc_drv_args *a = arg;
+
+    return lxc_drv_new(a->canon, a->root, a->embed, a->uri);
+}
+
+static void lxc_drv_destroy(void *drv)
+{
+    lxc_drv_free(drv);
+}
+
+static void lxc_drv_autostart(void *drv)
+{
+    lxc_autostart_all(drv);
+}
+
+static const instance_ops lxc_drv_ops = {
+    .create = lxc_drv_create,
+    .destroy = lxc_drv_destroy,
+    .autostart = lxc_drv_autostart,
+};
+
+/* The instance for the root, created at its first open; all but embed
+ * last as long as the process (instances.h). */
 static lxc_drv *lxc_drv_acquire(const char *canon, const char *root, bool embed,
                                 const vireo_uri *uri)
 {
     /* the key is the run folder: URIs naming the same folders share it */
     g_autofree char *key = g_build_filename(root, "run", "libvirt", "lxc", NULL);
-    lxc_drv *drv;
+    lxc_drv_args args = { canon, root, embed, uri };
 
-    g_mutex_lock(&lxc_registry_lock);
-    if (!lxc_registry) {
-        lxc_registry = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        lxc_autostarted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    }
-    drv = g_hash_table_lookup(lxc_registry, key);
-    if (!drv) {
-        drv = lxc_drv_new(canon, root, embed, uri);
-        if (drv)
-            g_hash_table_insert(lxc_registry, g_strdup(drv->key), drv);
-        /* system lives as long as the process, as libvirtd's driver
-         * state does; embed ends with its last connection */
-        if (drv && !embed)
-            drv->refs++;
-        if (drv && !embed && !g_hash_table_contains(lxc_autostarted, drv->key)) {
-            g_hash_table_add(lxc_autostarted, g_strdup(drv->key));
-            lxc_autostart_all(drv);
-        }
-    }
-    if (drv)
-        drv->refs++;
-    g_mutex_unlock(&lxc_registry_lock);
-    return drv;
+    return instance_acquire(&lxc_instances, &lxc_drv_ops, key, !embed, &args);
 }
 
 static void lxc_drv_release(lxc_drv *drv)
 {
-    bool last;
-
-    g_mutex_lock(&lxc_registry_lock);
-    last = --drv->refs == 0;
-    if (last)
-        g_hash_table_remove(lxc_registry, drv->key);
-    g_mutex_unlock(&lxc_registry_lock);
-    /* freed outside the registry lock: detaching waits on monitors */
-    if (last)
-        lxc_drv_free(drv);
+    instance_release(&lxc_instances, &lxc_drv_ops, drv->key);
 }
 
 /* ---- connection entries ---- */

@@ -62,7 +62,6 @@ typedef struct lxc_dom {
 } lxc_dom;
 
 struct lxc_drv {
-    int refs;                   /* guarded by the registry lock (lxc_driver.c) */
     char *key;                  /* registry key: run_dir */
     char *uri;                  /* lxc:///system, lxc:///embed?root=DIR */
     char *root;                 /* "/" or the embed/--root folder */

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "drivers/event.h"
+#include "drivers/instances.h"
 #include "drivers/node.h"
 #include "drivers/node_info.h"
 #include "drivers/qemu/qemu_caps.h"
@@ -48,9 +49,7 @@
 
 #define LOG_CATEGORY "qemu.driver"
 
-static GMutex qemu_registry_lock;
-static GHashTable *qemu_registry;    /* key -> qemu_drv *, guarded by qemu_registry_lock */
-static GHashTable *qemu_autostarted; /* keys autostarted in this process (set), same lock */
+static instance_registry qemu_instances;  /* one instance per root (instances.h) */
 
 qemu_drv *qemu_conn_drv(vireo_conn *conn)
 {
@@ -212,7 +211,38 @@ static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
     return g_steal_pointer(&drv);
 }
 
-/* The instance for the root, created at its first open. */
+/* What qemu_drv_new needs, through the registry. */
+typedef struct qemu_drv_args {
+    const char *canon, *root;
+    bool embed;
+    const vireo_uri *uri;
+} qemu_drv_args;
+
+static void *qemu_drv_create(void *arg)
+{
+    const qemu_drv_args *a = arg;
+
+    return qemu_drv_new(a->canon, a->root, a->embed, a->uri);
+}
+
+static void qemu_drv_destroy(void *drv)
+{
+    qemu_drv_free(drv);
+}
+
+static void qemu_drv_autostart(void *drv)
+{
+    qemu_autostart_all(drv);
+}
+
+static const instance_ops qemu_drv_ops = {
+    .create = qemu_drv_create,
+    .destroy = qemu_drv_destroy,
+    .autostart = qemu_drv_autostart,
+};
+
+/* The instance for the root, created at its first open; all but embed
+ * last as long as the process (instances.h). */
 static qemu_drv *qemu_drv_acquire(const char *canon, const char *root, bool embed,
                                   const vireo_uri *uri)
 {
@@ -220,46 +250,14 @@ static qemu_drv *qemu_drv_acquire(const char *canon, const char *root, bool embe
     g_autofree char *key = root ? g_build_filename(root, "run", "libvirt", "qemu", NULL)
                                 : g_build_filename(g_get_user_runtime_dir(), "libvirt", "qemu",
                                                    "run", NULL);
-    qemu_drv *drv;
+    qemu_drv_args args = { canon, root, embed, uri };
 
-    g_mutex_lock(&qemu_registry_lock);
-    if (!qemu_registry) {
-        qemu_registry = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        qemu_autostarted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    }
-    drv = g_hash_table_lookup(qemu_registry, key);
-    if (!drv) {
-        drv = qemu_drv_new(canon, root, embed, uri);
-        if (drv)
-            g_hash_table_insert(qemu_registry, g_strdup(drv->key), drv);
-        /* system and session live as long as the process, as libvirtd's
-         * driver state does (vireod's clients come and go); embed ends
-         * with its last connection */
-        if (drv && !embed)
-            drv->refs++;
-        if (drv && !embed && !g_hash_table_contains(qemu_autostarted, drv->key)) {
-            g_hash_table_add(qemu_autostarted, g_strdup(drv->key));
-            qemu_autostart_all(drv);
-        }
-    }
-    if (drv)
-        drv->refs++;
-    g_mutex_unlock(&qemu_registry_lock);
-    return drv;
+    return instance_acquire(&qemu_instances, &qemu_drv_ops, key, !embed, &args);
 }
 
 static void qemu_drv_release(qemu_drv *drv)
 {
-    bool last;
-
-    g_mutex_lock(&qemu_registry_lock);
-    last = --drv->refs == 0;
-    if (last)
-        g_hash_table_remove(qemu_registry, drv->key);
-    g_mutex_unlock(&qemu_registry_lock);
-    /* freed outside the registry lock: detaching waits on monitors */
-    if (last)
-        qemu_drv_free(drv);
+    instance_release(&qemu_instances, &qemu_drv_ops, drv->key);
 }
 
 /* ---- connection entries ---- */

@@ -101,8 +101,7 @@ typedef struct qemu_dom {
 } qemu_dom;
 
 struct qemu_drv {
-    int refs;               /* guarded by the registry lock (qemu_driver.c) */
-    char *key;              /* registry key: the run folder */
+    char *key;              /* its key in qemu_driver.c's registry: the run folder */
     char *uri;              /* canonical URI: qemu:///system, qemu:///session, qemu:///embed?root=DIR */
     bool embed;
     qemu_conf *conf;        /* owned, set once at creation (qemu_conf.c) */
