@@ -1,6 +1,8 @@
 /*
  * instances.c: a driver's instances by key, counted (see instances.h).
  */
+#include <stdlib.h>
+
 #include "drivers/instances.h"
 
 typedef struct instance_entry {
@@ -52,4 +54,48 @@ void instance_release(instance_registry *r, const instance_ops *ops, const char 
     g_mutex_unlock(&r->lock);
     if (last)
         ops->destroy(last);
+}
+
+static gpointer instance_io_main(gpointer data)
+{
+    GMainLoop *loop = data;
+    GMainContext *ctx = g_main_loop_get_context(loop);
+
+    g_main_context_push_thread_default(ctx);
+    g_main_loop_run(loop);
+    g_main_context_pop_thread_default(ctx);
+    return NULL;
+}
+
+GThread *instance_io_start(const char *name, GMainLoop *loop)
+{
+    return g_thread_new(name, instance_io_main, loop);
+}
+
+static gboolean instance_io_quit(gpointer loop)
+{
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
+void instance_io_stop(GMainLoop *loop, GThread *thread)
+{
+    g_autoptr(GSource) quit = g_idle_source_new();
+
+    g_source_set_callback(quit, instance_io_quit, loop, NULL);
+    g_source_attach(quit, g_main_loop_get_context(loop));
+    g_thread_join(thread);
+}
+
+int instance_job_timeout(const vireo_uri *uri, const char *env, int dflt)
+{
+    const char *text = uri->params ? g_hash_table_lookup(uri->params, "job_timeout_ms") : NULL;
+    long ms;
+
+    if (!text)
+        text = g_getenv(env);
+    if (!text)
+        return dflt;
+    ms = strtol(text, NULL, 10);
+    return ms > 0 && ms < G_MAXINT ? (int)ms : dflt;
 }

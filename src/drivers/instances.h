@@ -4,13 +4,16 @@
  * root.  An instance made by a lasting URI (system, session) lives as
  * long as the process, as libvirtd's driver state does (vireod's
  * clients come and go), and autostarts its domains once per process; an
- * embed instance ends with its last connection.
+ * embed instance ends with its last connection.  Also what every
+ * instance has: an I/O thread and a job timeout.
  */
 #ifndef VIREO_DRIVERS_INSTANCES_H
 #define VIREO_DRIVERS_INSTANCES_H
 
 #include <glib.h>
 #include <stdbool.h>
+
+#include "util/uri.h"
 
 /* A static one per driver (zero is ready). */
 typedef struct instance_registry {
@@ -38,5 +41,15 @@ void *instance_acquire(instance_registry *r, const instance_ops *ops, const char
                        bool lasting, void *arg);
 /* Drop a reference to the instance of key; the last one destroys it. */
 void instance_release(instance_registry *r, const instance_ops *ops, const char *key);
+
+/* The instance's I/O thread: runs loop with its context as the thread's
+ * default until instance_io_stop. */
+GThread *instance_io_start(const char *name, GMainLoop *loop);
+/* Quit loop from its own thread (a quit sent from elsewhere before the
+ * loop ran would be lost) and join thread. */
+void instance_io_stop(GMainLoop *loop, GThread *thread);
+/* The default wait for a job (ms): ?job_timeout_ms= of uri, else the
+ * environment variable env, else dflt. */
+int instance_job_timeout(const vireo_uri *uri, const char *env, int dflt);
 
 #endif

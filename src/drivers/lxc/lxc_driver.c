@@ -98,26 +98,6 @@ static char *lxc_controller_path(void)
     return g_strdup(LXC_CONTROLLER_INSTALL_PATH);
 }
 
-/* ---- the I/O thread ---- */
-
-static gpointer lxc_io_main(gpointer data)
-{
-    lxc_drv *drv = data;
-
-    g_main_context_push_thread_default(drv->ctx);
-    g_main_loop_run(drv->loop);
-    g_main_context_pop_thread_default(drv->ctx);
-    return NULL;
-}
-
-/* Runs on the I/O thread: a quit sent from elsewhere before the loop ran
- * would be lost (g_main_loop_run sets it running again). */
-static gboolean lxc_io_quit(gpointer data)
-{
-    g_main_loop_quit(data);
-    return G_SOURCE_REMOVE;
-}
-
 static void lxc_drv_free(lxc_drv *drv)
 {
     if (!drv)
@@ -132,12 +112,8 @@ static void lxc_drv_free(lxc_drv *drv)
         g_thread_pool_free(drv->tasks, FALSE, TRUE);
     if (drv->io_thread) {
         /* monitors close while the loop still runs */
-        g_autoptr(GSource) quit = g_idle_source_new();
-
         lxc_status_detach_all(drv);
-        g_source_set_callback(quit, lxc_io_quit, drv->loop, NULL);
-        g_source_attach(quit, drv->ctx);
-        g_thread_join(drv->io_thread);
+        instance_io_stop(drv->loop, drv->io_thread);
     }
     dom_table_destroy(&drv->doms);
     if (drv->loop)
@@ -155,19 +131,6 @@ static void lxc_drv_free(lxc_drv *drv)
     g_free(drv);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(lxc_drv, lxc_drv_free)
-
-static int lxc_job_timeout(const vireo_uri *uri)
-{
-    const char *text = uri->params ? g_hash_table_lookup(uri->params, "job_timeout_ms") : NULL;
-    long ms;
-
-    if (!text)
-        text = g_getenv("VIREO_LXC_JOB_TIMEOUT_MS");
-    if (!text)
-        return LXC_JOB_TIMEOUT_MS;
-    ms = strtol(text, NULL, 10);
-    return ms > 0 && ms < G_MAXINT ? (int)ms : LXC_JOB_TIMEOUT_MS;
-}
 
 static int lxc_drv_mkdirs(lxc_drv *drv)
 {
@@ -202,7 +165,8 @@ static lxc_drv *lxc_drv_new(const char *canon, const char *root, bool embed,
     drv->controller = lxc_controller_path();
     drv->doms.from = VIREO_FROM_LXC;
     drv->doms.driver = "lxc";
-    drv->doms.job_timeout_ms = lxc_job_timeout(uri);
+    drv->doms.job_timeout_ms = instance_job_timeout(uri, "VIREO_LXC_JOB_TIMEOUT_MS",
+                                                    LXC_JOB_TIMEOUT_MS);
     drv->doms.priv_new = lxc_dom_new;
     drv->doms.priv_free = lxc_dom_free;
     drv->doms.parse = lxc_def_parse;
@@ -215,7 +179,7 @@ static lxc_drv *lxc_drv_new(const char *canon, const char *root, bool embed,
         return NULL;
     drv->ctx = g_main_context_new();
     drv->loop = g_main_loop_new(drv->ctx, FALSE);
-    drv->io_thread = g_thread_new("lxc-io", lxc_io_main, drv);
+    drv->io_thread = instance_io_start("lxc-io", drv->loop);
     drv->tasks = g_thread_pool_new(lxc_task_run, drv, -1, FALSE, NULL);
     dom_config_load_all(&drv->doms);
     lxc_status_load_all(drv);

@@ -100,26 +100,6 @@ static int qemu_drv_mkdirs(qemu_drv *drv)
     return 0;
 }
 
-/* ---- the I/O thread ---- */
-
-static gpointer qemu_io_main(gpointer data)
-{
-    qemu_drv *drv = data;
-
-    g_main_context_push_thread_default(drv->ctx);
-    g_main_loop_run(drv->loop);
-    g_main_context_pop_thread_default(drv->ctx);
-    return NULL;
-}
-
-/* Runs on the I/O thread: a quit sent from elsewhere before the loop ran
- * would be lost (g_main_loop_run sets it running again). */
-static gboolean qemu_io_quit(gpointer data)
-{
-    g_main_loop_quit(data);
-    return G_SOURCE_REMOVE;
-}
-
 static void qemu_drv_free(qemu_drv *drv)
 {
     if (!drv)
@@ -134,12 +114,8 @@ static void qemu_drv_free(qemu_drv *drv)
         g_thread_pool_free(drv->tasks, FALSE, TRUE);
     if (drv->io_thread) {
         /* monitors close while the loop still runs (qmp_close waits on it) */
-        g_autoptr(GSource) quit = g_idle_source_new();
-
         qemu_status_detach_all(drv);
-        g_source_set_callback(quit, qemu_io_quit, drv->loop, NULL);
-        g_source_attach(quit, drv->ctx);
-        g_thread_join(drv->io_thread);
+        instance_io_stop(drv->loop, drv->io_thread);
     }
     dom_table_destroy(&drv->doms);
     if (drv->loop)
@@ -159,19 +135,6 @@ static void qemu_drv_free(qemu_drv *drv)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemu_drv, qemu_drv_free)
 
-static int qemu_job_timeout(const vireo_uri *uri)
-{
-    const char *text = uri->params ? g_hash_table_lookup(uri->params, "job_timeout_ms") : NULL;
-    long ms;
-
-    if (!text)
-        text = g_getenv("VIREO_QEMU_JOB_TIMEOUT_MS");
-    if (!text)
-        return QEMU_JOB_TIMEOUT_MS;
-    ms = strtol(text, NULL, 10);
-    return ms > 0 && ms < G_MAXINT ? (int)ms : QEMU_JOB_TIMEOUT_MS;
-}
-
 /* A new instance for uri, rooted at root (NULL: the session folders):
  * folders made, I/O thread running, definitions loaded, running guests
  * re-attached.  Called with the registry lock. */
@@ -183,7 +146,8 @@ static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
 
     drv->uri = g_strdup(canon);
     drv->embed = embed;
-    drv->job_timeout_ms = qemu_job_timeout(uri);
+    drv->job_timeout_ms = instance_job_timeout(uri, "VIREO_QEMU_JOB_TIMEOUT_MS",
+                                               QEMU_JOB_TIMEOUT_MS);
     if (root)
         qemu_drv_paths_rooted(drv, root, &config_dir);
     else
@@ -202,7 +166,7 @@ static qemu_drv *qemu_drv_new(const char *canon, const char *root, bool embed,
     }
     drv->ctx = g_main_context_new();
     drv->loop = g_main_loop_new(drv->ctx, FALSE);
-    drv->io_thread = g_thread_new("qemu-io", qemu_io_main, drv);
+    drv->io_thread = instance_io_start("qemu-io", drv->loop);
     drv->tasks = g_thread_pool_new(qemu_task_run, drv, -1, FALSE, NULL);
     qemu_task_push_drv(drv, QEMU_TASK_CAPS);
     dom_config_load_all(&drv->doms);
