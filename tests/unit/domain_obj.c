@@ -25,6 +25,31 @@ static domain_def *test_parse(void *opaque, const char *xml)
     return domain_def_parse(xml, 0);
 }
 
+static int loads;
+
+static domain_def *test_load_parse(void *opaque, const char *xml)
+{
+    (void)opaque;
+    loads++;
+    return domain_def_parse(xml, 0);
+}
+
+/* the driver's hooks, as QEMU's managed save image uses them */
+static bool test_has_save(const dom_obj *dom)
+{
+    return strcmp(dom_obj_current(dom)->name, "beta") == 0;
+}
+
+static int test_undefine_prepare(dom_obj *dom, unsigned int flags)
+{
+    if (test_has_save(dom) && !(flags & VIREO_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+        error_report(VIREO_FROM_LXC, VIREO_ERR_OPERATION_INVALID, "save image of '%s'",
+                     dom_obj_current(dom)->name);
+        return -1;
+    }
+    return 0;
+}
+
 static char *dom_xml(const char *name, const char *uuid, unsigned int mem)
 {
     return g_strdup_printf("<domain type='test'><name>%s</name><uuid>%s</uuid>"
@@ -189,10 +214,29 @@ int main(void)
     table_setup(&t2, dir);
     dom_config_load_all(&t2);
     CHECK(parses == 1, "the config load parses the one file left through t->parse");
+    dom_table_destroy(&t2);
+    parses = 0;
+    table_setup(&t2, dir);
+    t2.load_parse = test_load_parse;
+    dom_config_load_all(&t2);
+    CHECK(parses == 0 && loads == 1, "with t->load_parse the files go through it instead");
     h = dom_lookup_by_name(&t2, conn, "beta");
     CHECK(h && dom_get_autostart(&t2, h, &autostart) == 0 && autostart == 1,
           "loaded with its autostart mark");
-    CHECK(h && dom_undefine(&t2, h, 0) == 0 && !file_there(dir, "beta.xml") &&
+
+    /* the driver's hooks: a managed save image in lists and undefine */
+    CHECK(list_count(&t2, conn, VIREO_LIST_DOMAINS_MANAGEDSAVE) == 0,
+          "list MANAGEDSAVE without the hook: none");
+    t2.has_managed_save = test_has_save;
+    t2.undefine_prepare = test_undefine_prepare;
+    CHECK(list_count(&t2, conn, VIREO_LIST_DOMAINS_MANAGEDSAVE) == 1 &&
+          list_count(&t2, conn, VIREO_LIST_DOMAINS_NO_MANAGEDSAVE) == 0,
+          "list MANAGEDSAVE / NO_MANAGEDSAVE ask t->has_managed_save");
+    CHECK(h && dom_undefine(&t2, h, 0) < 0 && error_is(VIREO_ERR_OPERATION_INVALID, "'beta'") &&
+          file_there(dir, "beta.xml") && file_there(dir, "autostart/beta.xml"),
+          "t->undefine_prepare refusing: the error, files and link kept");
+    CHECK(h && dom_undefine(&t2, h, VIREO_DOMAIN_UNDEFINE_MANAGED_SAVE) == 0 &&
+          !file_there(dir, "beta.xml") &&
           !file_there(dir, "autostart/beta.xml"), "undefine removes the file and the link");
     CHECK(h && !dom_lookup_by_name(&t2, conn, "beta"), "and the domain");
     if (h)
