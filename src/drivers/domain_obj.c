@@ -3,9 +3,8 @@
  * host processes (see domain_obj.h): objects, tables, jobs, definition
  * files, the reading calls, define and undefine.
  *
- * The QEMU driver's qemu_domain.c, qemu_read.c and qemu_job.c written
- * over a dom_table: same locking (files_lock before lock, no lock held
- * across a file write), same messages, errors from t->from.
+ * Locking: files_lock before lock, no lock held across a file write;
+ * errors from t->from.
  */
 #include <errno.h>
 #include <libxml/parser.h>

@@ -1,10 +1,10 @@
 /*
  * domain_obj.h: the domains of one driver instance that runs guests as
- * host processes (LXC now; QEMU's qemu_dom/qemu_domain.c/qemu_read.c/
- * qemu_job.c are the same thing written for one driver and are to move
- * onto this): objects, the name/uuid/id tables, the per-domain job
- * queue, the definition and autostart files, and the API entries that
- * only read.
+ * host processes (QEMU, LXC): objects, the name/uuid/id tables, the
+ * per-domain job queue, the definition and autostart files, the API
+ * entries that only read, define and undefine.  A driver keeps its own
+ * per-domain state in dom->priv and adds to these through the table's
+ * hooks (parse, load_parse, has_managed_save, undefine_prepare).
  *
  * Threads and locks (the rules of qemu_priv.h, for every driver):
  *  - t->lock guards the tables and every dom_obj field marked "lock".

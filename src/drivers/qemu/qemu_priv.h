@@ -9,14 +9,14 @@
  *
  * Domains, jobs, definition files and the reading calls are
  * drivers/domain_obj.h's (drv->doms; its lock is "drv->lock" below, its
- * files_lock "drv->files_lock"); this header adds what a QEMU guest
- * needs beside them (qemu_dom, dom->priv).
+ * files_lock "drv->files_lock"); a domain is a dom_obj and this header
+ * adds what a QEMU guest needs beside it (qemu_dom, dom->priv).
  *
  * Threads and locks:
  *  - drv->lock guards the domain tables and every qemu_dom field marked
  *    "lock".  Nobody holds it across a monitor call, a process spawn or
  *    kill, or qmp_close (monitor callbacks take it).
- *  - A changing call holds its domain's job (qemu_job.c) for its whole
+ *  - A changing call holds its domain's job (dom_job_begin) for its whole
  *    length; fields marked "job" are touched only by the job holder.
  *  - drv->ctx runs on drv's own I/O thread: QMP sockets and process exit
  *    watches.  Monitor events and exits arrive there and only update
