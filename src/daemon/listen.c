@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "daemon/daemon_priv.h"
+#include "util/unix_socket.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -47,15 +48,11 @@ static void listener_free(gpointer p)
 
 static int listen_fill_addr(struct sockaddr_un *sa, const char *path)
 {
-    memset(sa, 0, sizeof(*sa));
-    sa->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(sa->sun_path)) {
-        error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR,
-                     "socket path '%s' is longer than %zu bytes", path, sizeof(sa->sun_path) - 1);
-        return -1;
-    }
-    memcpy(sa->sun_path, path, strlen(path) + 1);   /* length checked above */
-    return 0;
+    if (unix_socket_addr(sa, path))
+        return 0;
+    error_report(VIREO_FROM_RPC, VIREO_ERR_INTERNAL_ERROR,
+                 "socket path '%s' is longer than %zu bytes", path, sizeof(sa->sun_path) - 1);
+    return -1;
 }
 
 /* Whether something answers on the socket at path.  A file that is not
@@ -64,7 +61,7 @@ static int listen_check_stale(const char *path, bool *stale)
 {
     struct sockaddr_un sa;
     struct stat st;
-    int fd, rc;
+    int fd = -1;
 
     *stale = false;
     if (lstat(path, &st) < 0)
@@ -74,28 +71,18 @@ static int listen_check_stale(const char *path, bool *stale)
                      "'%s' exists and is not a socket", path);
         return -1;
     }
-    if (listen_fill_addr(&sa, path) < 0)
+    if (listen_fill_addr(&sa, path) < 0)    /* a path too long never answers */
         return -1;
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error_report_system(VIREO_FROM_RPC, errno, "cannot create a socket");
-        return -1;
-    }
     /* a child a killed daemon was spawning holds its sockets until it
      * execs: what answers for a whole second is a daemon */
     for (int tries = 0; tries < 20; tries++) {
-        rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-        close(fd);
-        if (rc < 0)
+        fd = unix_socket_connect(path);
+        if (fd < 0)
             break;
+        close(fd);
         g_usleep(50 * 1000);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            error_report_system(VIREO_FROM_RPC, errno, "cannot create a socket");
-            return -1;
-        }
     }
-    if (rc == 0) {
+    if (fd >= 0) {
         error_report(VIREO_FROM_RPC, VIREO_ERR_OPERATION_INVALID,
                      "another daemon is answering on '%s'; stop it first", path);
         return -1;

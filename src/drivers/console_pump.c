@@ -14,6 +14,7 @@
 
 #include "drivers/console_pump.h"
 #include "drivers/stream.h"
+#include "util/unix_socket.h"
 #include "util/error.h"
 
 #define CONSOLE_READ_MAX 4096
@@ -289,20 +290,10 @@ int console_pump_open_fd(const char *path, bool is_socket, int err_domain)
     int fd;
 
     if (is_socket) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-        if (strlen(path) >= sizeof(sa.sun_path)) {
-            error_report(err_domain, VIREO_ERR_INTERNAL_ERROR,
-                         "console socket path '%s' is too long", path);
-            return -1;
-        }
-        g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        fd = unix_socket_connect(path);
+        if (fd < 0) {
             error_report_system(err_domain, errno, "cannot connect to console socket '%s'",
                                 path);
-            if (fd >= 0)
-                close(fd);
             return -1;
         }
     } else {

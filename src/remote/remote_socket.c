@@ -19,6 +19,7 @@
 #include <glib-unix.h>
 
 #include "remote/remote_socket.h"
+#include "util/unix_socket.h"
 #include "util/error.h"
 
 /* URI driver -> the modular daemon serving it */
@@ -74,27 +75,10 @@ char *remote_socket_path(const vireo_uri *uri, bool read_only)
 
 int remote_socket_connect(const char *path)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int fd;
+    int fd = unix_socket_connect(path);
 
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        error_report_system(VIREO_FROM_RPC, ENAMETOOLONG, "Failed to connect socket to '%s'",
-                            path);
-        return -1;
-    }
-    memcpy(addr.sun_path, path, strlen(path) + 1);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        error_report_system(VIREO_FROM_RPC, errno, "Failed to create socket");
-        return -1;
-    }
-    while (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        int err = errno;
-
-        if (err == EINTR)
-            continue;
-        close(fd);
-        error_report_system(VIREO_FROM_RPC, err, "Failed to connect socket to '%s'", path);
+        error_report_system(VIREO_FROM_RPC, errno, "Failed to connect socket to '%s'", path);
         return -1;
     }
     return fd;

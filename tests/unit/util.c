@@ -1,7 +1,9 @@
 /* Unit tests for src/util: UUIDs, MACs, URIs, errors, strict XML reading, XML writing,
  * crash-only file writes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/mac.h"
+#include "util/unix_socket.h"
 #include "util/uri.h"
 #include "util/uuid.h"
 #include "util/xml.h"
@@ -187,6 +190,36 @@ static void test_file(void)
     CHECK(rc == 0, "file: no other file was left (%s)", rc == 0 ? "empty" : g_strerror(errno));
 }
 
+static void test_unix_socket(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-sock-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s", NULL);
+    g_autofree char *longp = g_strnfill(200, 'x');
+    struct sockaddr_un sa;
+    int lfd, fd, err;
+
+    fd = unix_socket_connect(path);
+    err = errno;
+    CHECK(fd < 0 && err == ENOENT, "unix socket: nothing there is ENOENT (%s)", g_strerror(err));
+    fd = unix_socket_connect(longp);
+    err = errno;
+    CHECK(fd < 0 && err == ENAMETOOLONG, "unix socket: a path too long is ENAMETOOLONG");
+    CHECK(unix_socket_addr(&sa, path) && strcmp(sa.sun_path, path) == 0 &&
+              sa.sun_family == AF_UNIX,
+          "unix socket: the address holds the path");
+    lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(lfd >= 0 && bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(lfd, 1) == 0,
+          "unix socket: a listener");
+    fd = unix_socket_connect(path);
+    CHECK(fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC), "unix socket: connected, close-on-exec");
+    if (fd >= 0)
+        close(fd);
+    if (lfd >= 0)
+        close(lfd);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_uuid();
@@ -196,5 +229,6 @@ int main(void)
     test_xml_read();
     test_xml_write();
     test_file();
+    test_unix_socket();
     return check_exit();
 }

@@ -29,6 +29,7 @@
 #include "conf/domain_def.h"
 #include "drivers/lxc/lxc_monitor.h"
 #include "drivers/lxc/lxc_plan.h"
+#include "util/unix_socket.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -154,15 +155,14 @@ static void handshake_error(ctl *c)
 
 static int socket_listen(const char *path)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct sockaddr_un sa;
     int fd;
 
-    if (strlen(path) >= sizeof(sa.sun_path)) {
+    if (!unix_socket_addr(&sa, path)) {
         error_report(VIREO_FROM_LXC, VIREO_ERR_INTERNAL_ERROR, "socket path '%s' is too long",
                      path);
         return -1;
     }
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
     /* a crashed predecessor's socket: vireod starts one controller per name */
     unlink(path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -27,6 +27,7 @@
 
 #include "drivers/lxc/lxc_monitor.h"
 #include "drivers/lxc/lxc_priv.h"
+#include "util/unix_socket.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -179,7 +180,6 @@ struct lxc_monitor *lxc_monitor_open(dom_obj *dom, guint run, int timeout_ms, pi
     lxc_drv *drv = lxc_dom_drv(dom);
     g_autofree char *name = NULL;
     g_autofree char *path = NULL;
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
     struct lxc_monitor *mon;
 
     g_mutex_lock(&drv->doms.lock);
@@ -188,20 +188,14 @@ struct lxc_monitor *lxc_monitor_open(dom_obj *dom, guint run, int timeout_ms, pi
     path = lxc_dom_path(drv, drv->run_dir, name, LXC_MONITOR_SUFFIX);
     *init_pid = 0;
     *pty = NULL;
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        error_report(VIREO_FROM_LXC, VIREO_ERR_INTERNAL_ERROR,
-                     "monitor socket path '%s' is too long", path);
-        return NULL;
-    }
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
     mon = g_atomic_rc_box_new0(struct lxc_monitor);
     g_mutex_init(&mon->lock);
     mon->dom = dom_obj_ref(dom);
     mon->run = run;
     mon->status = -1;
     mon->buf = g_string_new(NULL);
-    mon->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (mon->fd < 0 || connect(mon->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+    mon->fd = unix_socket_connect(path);
+    if (mon->fd < 0) {
         error_report_system(VIREO_FROM_LXC, errno,
                             "cannot connect to the monitor of container '%s' at '%s'", name,
                             path);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_monitor.h"
+#include "util/unix_socket.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -443,23 +444,10 @@ qmp *qmp_open_fd(int fd, const char *path, GMainContext *ctx, int timeout_ms,
 qmp *qmp_open(const char *path, GMainContext *ctx, int timeout_ms, qmp_event_cb on_event,
               qmp_eof_cb on_eof, void *opaque)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int fd;
+    int fd = unix_socket_connect(path);
 
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        error_report(VIREO_FROM_QEMU, VIREO_ERR_INTERNAL_ERROR,
-                     "QEMU monitor socket path '%s' is too long", path);
-        return NULL;
-    }
-    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        error_report_system(VIREO_FROM_QEMU, errno, "cannot create a socket for monitor '%s'", path);
-        return NULL;
-    }
-    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
         error_report_system(VIREO_FROM_QEMU, errno, "failed to connect to monitor socket '%s'", path);
-        close(fd);
         return NULL;
     }
     return qmp_open_fd(fd, path, ctx, timeout_ms, on_event, on_eof, opaque);

@@ -25,6 +25,7 @@
 #include <glib-unix.h>
 
 #include "drivers/qemu/qemu_process.h"
+#include "util/unix_socket.h"
 #include "util/child.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -297,28 +298,6 @@ static char *proc_log_tail(const char *log_path, off_t start)
     return g_strstrip(g_strdup(from));
 }
 
-/* Connect to the monitor socket once.  The fd, or -1 with errno. */
-static int proc_try_connect(const char *path)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int fd, err;
-
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
-        return fd;
-    err = errno;
-    close(fd);
-    errno = err;
-    return -1;
-}
-
 /* Retry connecting until QEMU listens, the process exits (seen at once
  * through the pidfd) or deadline passes.  The fd; -2 when the process
  * exited; -1 with the error set otherwise. */
@@ -327,7 +306,7 @@ static int proc_wait_monitor(qemu_proc *p, gint64 deadline, int timeout_ms)
     int interval = 2;
 
     for (;;) {
-        int fd = proc_try_connect(p->monitor_path);
+        int fd = unix_socket_connect(p->monitor_path);
         gint64 left;
 
         if (fd >= 0)
